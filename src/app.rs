@@ -1,0 +1,85 @@
+//! Parse arguments, run the subcommand, map the outcome to an exit status.
+
+use std::io::{self, BufWriter, Write};
+
+use clap::{CommandFactory, Parser};
+
+use crate::cli::{Cli, Command};
+use crate::commands::{self, Reporter};
+use crate::exit::ExitStatus;
+use crate::settings::Settings;
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    run(&cli).code()
+}
+
+pub fn run(cli: &Cli) -> ExitStatus {
+    let settings = match Settings::resolve(&cli.global) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("lark-ticket: error: {e:#}");
+            return ExitStatus::Error;
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut report = Reporter::default();
+    let result = dispatch(cli, &settings, &mut out, &mut report).and_then(|status| {
+        out.flush()?;
+        Ok(status)
+    });
+    match result {
+        Ok(status) => status,
+        Err(e) if is_broken_pipe(&e) => ExitStatus::Success,
+        Err(e) => {
+            // Flush what was written before the failure; a closed pipe here is not news.
+            let _ = out.flush();
+            eprintln!("lark-ticket: error: {e:#}");
+            ExitStatus::Error
+        }
+    }
+}
+
+fn dispatch(
+    cli: &Cli,
+    settings: &Settings,
+    out: &mut dyn Write,
+    report: &mut Reporter,
+) -> anyhow::Result<ExitStatus> {
+    match &cli.command {
+        Command::Decrypt(args) => commands::decrypt::run(args, settings, out, report),
+        Command::Parse(args) => commands::parse::run(args, settings, out, report),
+        Command::Diff(_) => commands::not_yet_implemented("diff"),
+        Command::Verify(_) => commands::not_yet_implemented("verify"),
+        Command::Sign(_) => commands::not_yet_implemented("sign"),
+        Command::Listen(_) => commands::not_yet_implemented("listen"),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "lark-ticket", out);
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(out)?;
+            Ok(ExitStatus::Success)
+        }
+    }
+}
+
+/// A closed output pipe (`| head`) anywhere in the chain ends the run quietly.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|j| j.io_error_kind())
+                .is_some_and(|k| k == io::ErrorKind::BrokenPipe)
+    })
+}

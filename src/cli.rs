@@ -1,0 +1,291 @@
+//! The command line, as clap definitions only. Help text, the man page and
+//! the shell completions all come from here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+use clap_complete::Shell;
+
+use crate::event::Lang;
+
+const ABOUT: &str = "Decrypt, parse, diff and verify Feishu/Lark helpdesk ticket event callbacks";
+
+const AFTER_HELP: &str = "\
+Input: FILE arguments are read in order; no FILE or '-' reads stdin. A file may hold one
+JSON document, many (NDJSON or concatenated), raw HTTP/1.1 request captures, or capture
+records ({\"headers\":{...},\"body\":\"...\"}). Encrypted records ({\"encrypt\":...}) are
+decrypted with the Encrypt Key.
+
+Exit status: 0 success, 1 a negative answer (failed check, difference, schema deviation),
+2 an error (usage, unreadable input, a record that cannot be processed).
+
+Environment: LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN (preferred over the flags, which
+other users can see in the process list), NO_COLOR.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lark-ticket",
+    version,
+    about = ABOUT,
+    after_help = AFTER_HELP,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The app's Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)
+    #[arg(
+        long,
+        global = true,
+        value_name = "KEY",
+        help_heading = "Secrets",
+        conflicts_with = "encrypt_key_file"
+    )]
+    pub encrypt_key: Option<String>,
+
+    /// Read the Encrypt Key from a file (one trailing newline is stripped)
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = "Secrets")]
+    pub encrypt_key_file: Option<PathBuf>,
+
+    /// The app's Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)
+    #[arg(
+        long,
+        global = true,
+        value_name = "TOKEN",
+        help_heading = "Secrets",
+        conflicts_with = "verification_token_file"
+    )]
+    pub verification_token: Option<String>,
+
+    /// Read the Verification Token from a file (one trailing newline is stripped)
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = "Secrets")]
+    pub verification_token_file: Option<PathBuf>,
+
+    /// Output format: a table for people, or NDJSON for scripts
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table, help_heading = "Output")]
+    pub output: OutputFormat,
+
+    /// When to colour the table output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorChoice,
+
+    /// Render timestamps in UTC instead of the local time zone
+    #[arg(long, global = true, help_heading = "Output")]
+    pub utc: bool,
+
+    /// Label language: English, or the Chinese of the Feishu documentation
+    #[arg(long, global = true, value_enum, default_value_t = Lang::En, help_heading = "Output")]
+    pub lang: Lang,
+
+    /// Largest record accepted, in bytes (records above it are reported and skipped)
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::input::DEFAULT_MAX_RECORD, help_heading = "Input")]
+    pub max_record_size: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decrypt encrypted payloads to their exact plaintext
+    #[command(after_help = "\
+Examples:
+  LARK_ENCRYPT_KEY=... lark-ticket decrypt capture.json
+  lark-ticket decrypt --encrypt-key-file key.txt --pretty events.ndjson
+  pbpaste | lark-ticket decrypt | jq .header")]
+    Decrypt(DecryptArgs),
+
+    /// Show each event's envelope, ticket state and old_object -> object transitions
+    #[command(after_help = "\
+Examples:
+  lark-ticket parse testdata/ticket-updated.json
+  LARK_ENCRYPT_KEY=... lark-ticket parse -o json captures.ndjson | jq .transitions
+  lark-ticket parse --strict event.json || echo 'schema deviation'")]
+    Parse(ParseArgs),
+
+    /// Show transitions only; compare with a golden file; per-ticket timelines
+    Diff(DiffArgs),
+
+    /// Check the signature, token and timestamp of a request, and diagnose mismatches
+    Verify(VerifyArgs),
+
+    /// Print signature headers (and an encrypted body) for test requests
+    Sign(SignArgs),
+
+    /// Run a local receiver that answers the challenge and captures requests
+    Listen(ListenArgs),
+
+    /// Print a shell completion script
+    #[command(after_help = "\
+Examples:
+  lark-ticket completions bash > ~/.local/share/bash-completion/completions/lark-ticket
+  lark-ticket completions zsh > ~/.zfunc/_lark-ticket
+  lark-ticket completions fish > ~/.config/fish/completions/lark-ticket.fish")]
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+
+    /// Print the man page (roff)
+    #[command(after_help = "\
+Examples:
+  lark-ticket man > ~/.local/share/man/man1/lark-ticket.1
+  lark-ticket man | man -l -")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Input files ('-' or none: stdin)
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DecryptArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Re-indent the plaintext instead of printing it byte for byte
+    #[arg(long)]
+    pub pretty: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Exit 1 when a record deviates from the documented schema, listing each deviation
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Compare the records with those in EXPECTED, field by field
+    #[arg(long, value_name = "EXPECTED", value_hint = ValueHint::FilePath, conflicts_with = "timeline")]
+    pub against: Option<PathBuf>,
+
+    /// Group events by ticket and show each ticket's sequence of states
+    #[arg(long)]
+    pub timeline: bool,
+
+    /// With --against: a JSON path to ignore (repeatable)
+    #[arg(long, value_name = "PATH", requires = "against")]
+    pub ignore: Vec<String>,
+
+    /// With --against: also compare header.event_id, header.create_time and header.token
+    #[arg(long, requires = "against")]
+    pub no_default_ignores: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The body exactly as received, a raw HTTP capture, or capture records ('-' or none: stdin)
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub file: Option<PathBuf>,
+
+    /// A request header, 'Name: value' (repeatable; names are case-insensitive)
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    pub headers: Vec<String>,
+
+    /// The X-Lark-Request-Timestamp header value
+    #[arg(long)]
+    pub timestamp: Option<String>,
+
+    /// The X-Lark-Request-Nonce header value
+    #[arg(long)]
+    pub nonce: Option<String>,
+
+    /// The X-Lark-Signature header value
+    #[arg(long)]
+    pub signature: Option<String>,
+
+    /// Fail when the request timestamp is more than SECONDS from now
+    #[arg(long, value_name = "SECONDS")]
+    pub max_age: Option<u64>,
+
+    /// Use this as "now" (Unix seconds) for the timestamp check
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub now: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The body to sign ('-' or none: stdin)
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub file: Option<PathBuf>,
+
+    /// The timestamp to sign with (default: now)
+    #[arg(long)]
+    pub timestamp: Option<String>,
+
+    /// The nonce to sign with (default: random)
+    #[arg(long)]
+    pub nonce: Option<String>,
+
+    /// Wrap the plaintext body into {"encrypt":...} first
+    #[arg(long)]
+    pub encrypt: bool,
+
+    /// With --encrypt: the IV as 32 hex digits, for reproducible output
+    #[arg(long, value_name = "HEX", requires = "encrypt")]
+    pub iv: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:8000")]
+    pub addr: String,
+
+    /// Path that receives events
+    #[arg(long, default_value = "/webhook/event")]
+    pub path: String,
+
+    /// Append every request to FILE as a capture record (NDJSON)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub capture: Option<PathBuf>,
+
+    /// Stop after N requests
+    #[arg(long, value_name = "N")]
+    pub max_requests: Option<u64>,
+
+    /// Forward each request to your own handler and relay its answer
+    #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
+    pub forward_to: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,70 @@
+//! One file per subcommand, thin: read records, decide, render.
+
+pub mod decrypt;
+pub mod parse;
+
+use std::fmt::Display;
+use std::io::{self, Write};
+
+use crate::exit::ExitStatus;
+use crate::input::{Input, Location, RecordError, RecordStream};
+use crate::record::{Payload, Record};
+use crate::settings::Settings;
+
+/// Errors and warnings on stderr, prefixed `lark-ticket: `, counted so the
+/// exit status can be decided at the end.
+#[derive(Debug, Default)]
+pub struct Reporter {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Reporter {
+    pub fn error(&mut self, e: &RecordError) {
+        self.errors += 1;
+        let mut err = io::stderr().lock();
+        let _ = writeln!(err, "lark-ticket: error: {e}");
+        if let Some(hint) = &e.hint {
+            let _ = writeln!(err, "lark-ticket: hint: {hint}");
+        }
+    }
+
+    pub fn warning(&mut self, location: &Location, message: impl Display) {
+        self.warnings += 1;
+        let _ = writeln!(
+            io::stderr().lock(),
+            "lark-ticket: warning: {location}: {message}"
+        );
+    }
+
+    /// Error when any record failed, else the given status.
+    pub fn status(&self, otherwise: ExitStatus) -> ExitStatus {
+        if self.errors > 0 {
+            ExitStatus::Error
+        } else {
+            otherwise
+        }
+    }
+}
+
+/// Payloads of the inputs named on the command line, in order.
+pub fn payloads(
+    files: &[std::path::PathBuf],
+    settings: &Settings,
+) -> impl Iterator<Item = Result<Payload, RecordError>> + use<> {
+    RecordStream::new(Input::from_args(files), settings.max_record)
+        .map(|raw| raw.and_then(Payload::from_raw))
+}
+
+/// Decoded (decrypted when needed) records of the inputs, in order.
+pub fn records<'a>(
+    files: &[std::path::PathBuf],
+    settings: &'a Settings,
+) -> impl Iterator<Item = Result<Record, RecordError>> + 'a {
+    payloads(files, settings).map(|p| p.and_then(|p| p.decode(settings.encrypt_key.as_ref())))
+}
+
+/// For subcommands whose issue has not landed yet.
+pub fn not_yet_implemented(name: &str) -> anyhow::Result<ExitStatus> {
+    anyhow::bail!("`{name}` is not yet implemented")
+}

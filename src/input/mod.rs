@@ -1,0 +1,112 @@
+//! Records out of files and stdin: the one input layer every subcommand
+//! shares.
+
+mod headers;
+mod location;
+mod split;
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use headers::Headers;
+pub use location::{Location, RecordError};
+pub use split::{DEFAULT_MAX_RECORD, Raw, RawRecord, Splitter, is_request_line};
+
+/// One input named on the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    /// `-` means stdin; no inputs at all means stdin too.
+    pub fn from_args(paths: &[PathBuf]) -> Vec<Input> {
+        if paths.is_empty() {
+            return vec![Input::Stdin];
+        }
+        paths
+            .iter()
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    Input::Stdin
+                } else {
+                    Input::File(p.clone())
+                }
+            })
+            .collect()
+    }
+
+    pub fn name(&self) -> Arc<str> {
+        match self {
+            Input::Stdin => Arc::from("-"),
+            Input::File(p) => Arc::from(p.to_string_lossy().as_ref()),
+        }
+    }
+
+    fn open(&self) -> Result<Box<dyn Read>, RecordError> {
+        match self {
+            Input::Stdin => Ok(Box::new(io::stdin().lock())),
+            Input::File(path) => open_file(path)
+                .map(|f| Box::new(f) as Box<dyn Read>)
+                .map_err(|message| RecordError::new(Location::new(self.name(), 0), message)),
+        }
+    }
+}
+
+fn open_file(path: &Path) -> Result<File, String> {
+    let file = File::open(path).map_err(|e| io_message(&e))?;
+    match file.metadata() {
+        Ok(meta) if meta.is_dir() => Err("is a directory, not a file".to_string()),
+        _ => Ok(file),
+    }
+}
+
+fn io_message(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// The records of several inputs in order, each located by `FILE:LINE`.
+pub struct RecordStream {
+    inputs: std::vec::IntoIter<Input>,
+    current: Option<Splitter<Box<dyn Read>>>,
+    max_record: usize,
+}
+
+impl RecordStream {
+    pub fn new(inputs: Vec<Input>, max_record: usize) -> Self {
+        RecordStream {
+            inputs: inputs.into_iter(),
+            current: None,
+            max_record,
+        }
+    }
+}
+
+impl Iterator for RecordStream {
+    type Item = Result<RawRecord, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(splitter) = &mut self.current {
+                if let Some(item) = splitter.next_record() {
+                    return Some(item);
+                }
+                self.current = None;
+            }
+            let input = self.inputs.next()?;
+            match input.open() {
+                Ok(reader) => {
+                    self.current = Some(Splitter::new(reader, input.name(), self.max_record));
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}

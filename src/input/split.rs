@@ -1,0 +1,729 @@
+//! Splits a byte stream into records without holding more than one record in
+//! memory: JSON documents (pretty, NDJSON or concatenated) and raw HTTP/1.1
+//! request captures. A malformed record costs only itself: the splitter
+//! resynchronises at the next line after the bad record's first line that
+//! begins a JSON value (or an HTTP request) at column 0.
+
+use std::io::{self, Read};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::headers::Headers;
+use super::location::{Location, RecordError};
+
+const CHUNK: usize = 64 * 1024;
+
+/// The default bound on one record's size (16 MiB).
+pub const DEFAULT_MAX_RECORD: usize = 16 * 1024 * 1024;
+
+/// A record as found in the stream, before capture records are unwrapped.
+#[derive(Debug)]
+pub enum Raw {
+    /// A JSON document: its exact bytes and its parsed value.
+    Json { bytes: Vec<u8>, value: Value },
+    /// An HTTP request capture: the request line, headers and exact body.
+    Http {
+        method: String,
+        path: String,
+        headers: Headers,
+        body: Vec<u8>,
+    },
+}
+
+#[derive(Debug)]
+pub struct RawRecord {
+    pub location: Location,
+    pub raw: Raw,
+}
+
+/// Incremental state of the scan for the end of a JSON value.
+#[derive(Default)]
+struct JsonScan {
+    depth: usize,
+    in_string: bool,
+    escape: bool,
+    /// Offset (relative to the record start) scanned so far.
+    offset: usize,
+}
+
+pub struct Splitter<R> {
+    reader: R,
+    source: Arc<str>,
+    buf: Vec<u8>,
+    /// Start of unconsumed data in `buf`.
+    pos: usize,
+    /// Line number of `buf[pos]`.
+    line: u64,
+    /// Whether `buf[pos]` is at column 0.
+    at_line_start: bool,
+    eof: bool,
+    started: bool,
+    resync: bool,
+    failed: bool,
+    max_record: usize,
+}
+
+impl<R: Read> Splitter<R> {
+    pub fn new(reader: R, source: Arc<str>, max_record: usize) -> Self {
+        Splitter {
+            reader,
+            source,
+            buf: Vec::with_capacity(CHUNK),
+            pos: 0,
+            line: 1,
+            at_line_start: true,
+            eof: false,
+            started: false,
+            resync: false,
+            failed: false,
+            max_record,
+        }
+    }
+
+    fn location(&self, line: u64) -> Location {
+        Location::new(self.source.clone(), line)
+    }
+
+    /// Unconsumed bytes in the buffer.
+    fn available(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+
+    /// Reads more input. Returns false at end of input.
+    fn fill(&mut self) -> io::Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.pos > 0
+            && (self.pos >= self.buf.len() / 2 || self.buf.len() + CHUNK > self.buf.capacity())
+        {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        let old = self.buf.len();
+        self.buf.resize(old + CHUNK, 0);
+        loop {
+            match self.reader.read(&mut self.buf[old..]) {
+                Ok(0) => {
+                    self.buf.truncate(old);
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.buf.truncate(old + n);
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.buf.truncate(old);
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Ensures at least `n` unconsumed bytes, or as many as the input has.
+    fn want(&mut self, n: usize) -> io::Result<bool> {
+        while self.available() < n {
+            if !self.fill()? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Consumes `n` bytes, keeping the line count.
+    fn advance(&mut self, n: usize) {
+        let consumed = &self.buf[self.pos..self.pos + n];
+        self.line += memchr::memchr_iter(b'\n', consumed).count() as u64;
+        if let Some(&last) = consumed.last() {
+            self.at_line_start = last == b'\n';
+        }
+        self.pos += n;
+    }
+
+    /// Skips whitespace (and a UTF-8 byte order mark at the very start).
+    /// Returns false at end of input.
+    fn skip_whitespace(&mut self) -> io::Result<bool> {
+        if !self.started {
+            self.started = true;
+            self.want(3)?;
+            if self.buf[self.pos..].starts_with(b"\xEF\xBB\xBF") {
+                self.pos += 3;
+            }
+        }
+        loop {
+            let rest = &self.buf[self.pos..];
+            let n = rest
+                .iter()
+                .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                .unwrap_or(rest.len());
+            self.advance(n);
+            if self.available() > 0 {
+                return Ok(true);
+            }
+            if !self.fill()? {
+                return Ok(false);
+            }
+        }
+    }
+
+    /// The length of the current line (to and including its `\n`).
+    fn line_len(&mut self) -> io::Result<usize> {
+        self.line_len_at(0)
+    }
+
+    /// The length of the line starting `rel` bytes after the current
+    /// position, reading as needed up to the record bound. 0 at end of input.
+    fn line_len_at(&mut self, rel: usize) -> io::Result<usize> {
+        let mut searched = 0;
+        loop {
+            let from = self.pos + rel + searched;
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[from..]) {
+                return Ok(searched + i + 1);
+            }
+            searched = self.available() - rel;
+            if searched > self.max_record || !self.fill()? {
+                return Ok(self.available() - rel);
+            }
+        }
+    }
+
+    /// Skips lines until one begins, at column 0, with a JSON value or an
+    /// HTTP request line. Returns false at end of input.
+    fn skip_to_record_line(&mut self) -> io::Result<bool> {
+        loop {
+            if !self.at_line_start {
+                let n = self.line_len()?;
+                self.advance(n);
+                if n == 0 {
+                    return Ok(false);
+                }
+                // A line cut at the record bound is not a line start.
+                if self.pos > 0 && self.buf[self.pos - 1] != b'\n' {
+                    continue;
+                }
+            }
+            if !self.want(1)? {
+                return Ok(false);
+            }
+            if self.starts_record()? {
+                return Ok(true);
+            }
+            self.at_line_start = false;
+        }
+    }
+
+    /// Whether the bytes at the current line start begin a record.
+    fn starts_record(&mut self) -> io::Result<bool> {
+        match self.buf[self.pos] {
+            b'{' | b'[' => Ok(true),
+            b'A'..=b'Z' => {
+                let n = self.line_len()?;
+                Ok(is_request_line(&self.buf[self.pos..self.pos + n]))
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Marks the record starting at the current position as bad: skip its
+    /// first line and resynchronise from there on the next call.
+    fn reject(&mut self, line: u64, message: impl Into<String>) -> RecordError {
+        self.at_line_start = false;
+        self.resync = true;
+        RecordError::new(self.location(line), message)
+    }
+
+    /// The next record, or an error naming a bad one. `None` at end of input.
+    pub fn next_record(&mut self) -> Option<Result<RawRecord, RecordError>> {
+        if self.failed {
+            return None;
+        }
+        match self.next_inner() {
+            Ok(next) => next,
+            Err(e) => {
+                self.failed = true;
+                Some(Err(RecordError::new(
+                    self.location(self.line),
+                    format!("read error: {e}"),
+                )))
+            }
+        }
+    }
+
+    fn next_inner(&mut self) -> io::Result<Option<Result<RawRecord, RecordError>>> {
+        if self.resync {
+            self.resync = false;
+            if !self.skip_to_record_line()? {
+                return Ok(None);
+            }
+        }
+        if !self.skip_whitespace()? {
+            return Ok(None);
+        }
+        let line = self.line;
+        let first = self.buf[self.pos];
+        if first == b'{' || first == b'[' {
+            return self.json_record(line).map(Some);
+        }
+        if self.at_line_start && first.is_ascii_uppercase() {
+            let n = self.line_len()?;
+            if is_request_line(&self.buf[self.pos..self.pos + n]) {
+                return self.http_record(line).map(Some);
+            }
+        }
+        let what = describe_start(&self.buf[self.pos..]);
+        Ok(Some(Err(self.reject(
+            line,
+            format!("{what}: expected a JSON object or an HTTP request"),
+        ))))
+    }
+
+    fn json_record(&mut self, line: u64) -> io::Result<Result<RawRecord, RecordError>> {
+        let mut scan = JsonScan::default();
+        let len = loop {
+            if let Some(len) = scan_json(&mut scan, &self.buf[self.pos..]) {
+                break len;
+            }
+            if self.available() > self.max_record {
+                return Ok(Err(self.reject(
+                    line,
+                    format!(
+                        "record exceeds the {} byte bound (raise it with --max-record-size)",
+                        self.max_record
+                    ),
+                )));
+            }
+            if !self.fill()? {
+                let what = if scan.in_string {
+                    "string"
+                } else {
+                    "JSON value"
+                };
+                return Ok(Err(self.reject(
+                    line,
+                    format!("malformed JSON: unterminated {what} at end of input"),
+                )));
+            }
+        };
+        if len > self.max_record {
+            return Ok(Err(self.reject(
+                line,
+                format!(
+                    "record exceeds the {} byte bound (raise it with --max-record-size)",
+                    self.max_record
+                ),
+            )));
+        }
+        let bytes = &self.buf[self.pos..self.pos + len];
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(value) => {
+                let bytes = bytes.to_vec();
+                self.advance(len);
+                Ok(Ok(RawRecord {
+                    location: self.location(line),
+                    raw: Raw::Json { bytes, value },
+                }))
+            }
+            Err(e) => {
+                let message = json_error_message(&e, line);
+                Ok(Err(self.reject(line, message)))
+            }
+        }
+    }
+
+    fn http_record(&mut self, line: u64) -> io::Result<Result<RawRecord, RecordError>> {
+        // Request line.
+        let n = self.line_len()?;
+        let request =
+            String::from_utf8_lossy(trim_eol(&self.buf[self.pos..self.pos + n])).into_owned();
+        let mut parts = request.split(' ');
+        let method = parts.next().unwrap_or_default().to_string();
+        let path = parts.next().unwrap_or_default().to_string();
+        // Header lines, up to the blank line; offsets relative to pos.
+        let mut offset = n;
+        let mut headers = Headers::new();
+        let mut header_line = line;
+        loop {
+            header_line += 1;
+            if offset > self.max_record {
+                return Ok(Err(self.reject(
+                    line,
+                    format!(
+                        "HTTP capture: headers exceed the {} byte bound",
+                        self.max_record
+                    ),
+                )));
+            }
+            let len = self.line_len_at(offset)?;
+            if len == 0 || self.buf[self.pos + offset + len - 1] != b'\n' {
+                return Ok(Err(self.reject(
+                    line,
+                    "truncated HTTP capture: no blank line after the headers",
+                )));
+            }
+            let raw_line = trim_eol(&self.buf[self.pos + offset..self.pos + offset + len]);
+            offset += len;
+            if raw_line.is_empty() {
+                break;
+            }
+            let text = String::from_utf8_lossy(raw_line);
+            if text.starts_with([' ', '\t']) {
+                // Obsolete line folding: a continuation of the previous value.
+                if let Some(value) = headers.last_value_mut() {
+                    value.push(' ');
+                    value.push_str(text.trim());
+                    continue;
+                }
+            }
+            let Some((name, value)) = text.split_once(':') else {
+                return Ok(Err(self.reject(
+                    line,
+                    format!("HTTP capture: header line {header_line} has no ':'"),
+                )));
+            };
+            let name = name.trim();
+            if name.is_empty() || name.contains(char::is_whitespace) {
+                return Ok(Err(self.reject(
+                    line,
+                    format!("HTTP capture: header line {header_line} has no valid name"),
+                )));
+            }
+            headers.push(name, value.trim());
+        }
+        if headers
+            .get("transfer-encoding")
+            .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"))
+        {
+            return Ok(Err(self.reject(
+                line,
+                "HTTP capture: chunked transfer encoding is not supported (capture the decoded body with a Content-Length)",
+            )));
+        }
+        let lengths: Vec<&str> = headers.get_all("content-length").collect();
+        let body_len = match lengths.as_slice() {
+            [] => None,
+            [first, rest @ ..] if rest.iter().all(|v| v == first) => match first.parse::<usize>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    return Ok(Err(self.reject(
+                        line,
+                        format!("HTTP capture: Content-Length {first:?} is not a number"),
+                    )));
+                }
+            },
+            _ => {
+                return Ok(Err(
+                    self.reject(line, "HTTP capture: conflicting Content-Length headers")
+                ));
+            }
+        };
+        let body_len = match body_len {
+            Some(n) => {
+                if n > self.max_record {
+                    return Ok(Err(self.reject(
+                        line,
+                        format!(
+                            "HTTP capture: Content-Length {n} exceeds the {} byte bound (raise it with --max-record-size)",
+                            self.max_record
+                        ),
+                    )));
+                }
+                if !self.want(offset + n)? {
+                    let have = self.available() - offset;
+                    return Ok(Err(self.reject(
+                        line,
+                        format!(
+                            "truncated HTTP capture: Content-Length is {n} but only {have} bytes follow"
+                        ),
+                    )));
+                }
+                n
+            }
+            None => match self.body_to_next_request(offset)? {
+                Some(n) => n,
+                None => {
+                    return Ok(Err(self.reject(
+                        line,
+                        format!(
+                            "HTTP capture: body exceeds the {} byte bound (raise it with --max-record-size)",
+                            self.max_record
+                        ),
+                    )));
+                }
+            },
+        };
+        let body = self.buf[self.pos + offset..self.pos + offset + body_len].to_vec();
+        self.advance(offset + body_len);
+        Ok(Ok(RawRecord {
+            location: self.location(line),
+            raw: Raw::Http {
+                method,
+                path,
+                headers,
+                body,
+            },
+        }))
+    }
+
+    /// Without a Content-Length the body runs to the next request line at
+    /// column 0, or to the end of input. `None` when it exceeds the bound.
+    fn body_to_next_request(&mut self, offset: usize) -> io::Result<Option<usize>> {
+        let mut at = offset;
+        loop {
+            let n = self.line_len_at(at)?;
+            let line = &self.buf[self.pos + at..self.pos + at + n];
+            if n == 0 || is_request_line(line) {
+                return Ok(Some(at - offset));
+            }
+            at += n;
+            if at - offset > self.max_record {
+                return Ok(None);
+            }
+        }
+    }
+}
+
+impl<R: Read> Iterator for Splitter<R> {
+    type Item = Result<RawRecord, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_record()
+    }
+}
+
+/// Scans for the end of the JSON value starting at `data[0]` (a `{` or `[`),
+/// resuming where the last call stopped. Returns the value's length.
+fn scan_json(scan: &mut JsonScan, data: &[u8]) -> Option<usize> {
+    let mut i = scan.offset;
+    while i < data.len() {
+        if scan.in_string {
+            if scan.escape {
+                scan.escape = false;
+                i += 1;
+                continue;
+            }
+            match memchr::memchr2(b'"', b'\\', &data[i..]) {
+                Some(j) => {
+                    i += j;
+                    if data[i] == b'\\' {
+                        scan.escape = true;
+                    } else {
+                        scan.in_string = false;
+                    }
+                    i += 1;
+                }
+                None => i = data.len(),
+            }
+            continue;
+        }
+        match data[i] {
+            b'"' => scan.in_string = true,
+            b'{' | b'[' => scan.depth += 1,
+            b'}' | b']' => {
+                scan.depth = scan.depth.saturating_sub(1);
+                if scan.depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    scan.offset = i;
+    None
+}
+
+/// `METHOD SP target SP HTTP/x.y`, with an optional CR before the LF.
+pub fn is_request_line(line: &[u8]) -> bool {
+    let line = trim_eol(line);
+    let mut parts = line.split(|&b| b == b' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    !method.is_empty()
+        && method.len() <= 16
+        && method.iter().all(u8::is_ascii_uppercase)
+        && !target.is_empty()
+        && version.starts_with(b"HTTP/")
+        && version.len() > 5
+        && version[5..]
+            .iter()
+            .all(|b| b.is_ascii_digit() || *b == b'.')
+}
+
+fn trim_eol(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn describe_start(rest: &[u8]) -> String {
+    let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let shown: String = String::from_utf8_lossy(trim_eol(line))
+        .chars()
+        .take(24)
+        .collect();
+    match rest.first() {
+        Some(b'"') => "a JSON string where a record should start".to_string(),
+        Some(b'0'..=b'9' | b'-') => "a JSON number where a record should start".to_string(),
+        _ => format!("unexpected text {shown:?}"),
+    }
+}
+
+/// serde_json's message with the position made absolute in the file.
+fn json_error_message(e: &serde_json::Error, record_line: u64) -> String {
+    let text = e.to_string();
+    let reason = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(r, _)| r);
+    if e.line() == 0 {
+        return format!("malformed JSON: {reason}");
+    }
+    let line = record_line + e.line() as u64 - 1;
+    format!(
+        "malformed JSON: {reason} (line {line}, column {})",
+        e.column()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(input: &str) -> Vec<Result<(u64, String), (u64, String)>> {
+        Splitter::new(input.as_bytes(), Arc::from("t"), 1 << 20)
+            .map(|r| match r {
+                Ok(rec) => Ok((
+                    rec.location.line,
+                    match rec.raw {
+                        Raw::Json { bytes, .. } => String::from_utf8(bytes).unwrap(),
+                        Raw::Http { method, body, .. } => {
+                            format!("{method} {}", String::from_utf8(body).unwrap())
+                        }
+                    },
+                )),
+                Err(e) => Err((e.location.line, e.message)),
+            })
+            .collect()
+    }
+
+    fn ok(line: u64, s: &str) -> Result<(u64, String), (u64, String)> {
+        Ok((line, s.to_string()))
+    }
+
+    #[test]
+    fn ndjson_concatenated_and_pretty() {
+        let out = split("{\"a\":1}\n{\"b\":\"}\"}{\"c\":[1,{}]}\n\n{\n  \"d\": \"\\\"{\"\n}\n");
+        assert_eq!(
+            out,
+            [
+                ok(1, "{\"a\":1}"),
+                ok(2, "{\"b\":\"}\"}"),
+                ok(2, "{\"c\":[1,{}]}"),
+                ok(4, "{\n  \"d\": \"\\\"{\"\n}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn resynchronises_after_a_bad_record() {
+        let out = split("{\"a\":1}\n{\"b\": tru}\n{\"c\":3}\n{\"d\":\n{\"e\":5}\n");
+        assert_eq!(out[0], ok(1, "{\"a\":1}"));
+        assert!(
+            matches!(&out[1], Err((2, m)) if m.contains("malformed JSON")),
+            "{out:?}"
+        );
+        assert_eq!(out[2], ok(3, "{\"c\":3}"));
+        assert!(matches!(&out[3], Err((4, _))), "{out:?}");
+        assert_eq!(out[4], ok(5, "{\"e\":5}"));
+        assert_eq!(out.len(), 5);
+    }
+
+    #[test]
+    fn unterminated_string_does_not_swallow_the_rest() {
+        let out = split("{\"a\":\"oops}\n{\"b\":2}\n{\"c\":3}\n");
+        assert!(matches!(&out[0], Err((1, _))), "{out:?}");
+        assert_eq!(&out[1..], [ok(2, "{\"b\":2}"), ok(3, "{\"c\":3}")]);
+    }
+
+    #[test]
+    fn garbage_between_records() {
+        let out = split("hello\nworld\n{\"a\":1}\n42\n{\"b\":2}");
+        assert!(
+            matches!(&out[0], Err((1, m)) if m.contains("unexpected text")),
+            "{out:?}"
+        );
+        assert_eq!(out[1], ok(3, "{\"a\":1}"));
+        assert!(
+            matches!(&out[2], Err((4, m)) if m.contains("number")),
+            "{out:?}"
+        );
+        assert_eq!(out[3], ok(5, "{\"b\":2}"));
+    }
+
+    #[test]
+    fn http_captures_crlf_and_lf() {
+        let crlf = "POST /webhook/event HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n{\"a\":1}\r\n{\"n\":2}";
+        let out = split(crlf);
+        assert_eq!(out, [ok(1, "POST {\"a\":1}"), ok(6, "{\"n\":2}")]);
+        let lf = "POST /e HTTP/1.1\nX-A: 1\n\n{\"a\":1}\nPOST /e HTTP/1.1\nX-A: 2\n\n{\"b\":2}";
+        let out = split(lf);
+        assert_eq!(out, [ok(1, "POST {\"a\":1}\n"), ok(5, "POST {\"b\":2}")]);
+    }
+
+    #[test]
+    fn truncated_http_capture() {
+        let out = split("POST /e HTTP/1.1\nContent-Length: 100\n\n{\"a\":1}\n");
+        assert!(
+            matches!(&out[0], Err((1, m)) if m.contains("truncated")),
+            "{out:?}"
+        );
+        let out = split("POST /e HTTP/1.1\nX-A: 1\n");
+        assert!(
+            matches!(&out[0], Err((1, m)) if m.contains("no blank line")),
+            "{out:?}"
+        );
+        let out = split("POST /e HTTP/1.1\nbroken header\n\n{}\n{\"ok\":1}\n");
+        assert!(
+            matches!(&out[0], Err((1, m)) if m.contains("no ':'")),
+            "{out:?}"
+        );
+        assert_eq!(out.last(), Some(&ok(5, "{\"ok\":1}")));
+    }
+
+    #[test]
+    fn record_bound() {
+        let big = format!("{{\"a\":\"{}\"}}\n{{\"b\":1}}\n", "x".repeat(300));
+        let out: Vec<_> = Splitter::new(big.as_bytes(), Arc::from("t"), 100).collect();
+        assert!(out[0].as_ref().is_err_and(|e| e.message.contains("bound")));
+        assert!(out[1].as_ref().is_ok_and(|r| r.location.line == 2));
+    }
+
+    #[test]
+    fn records_across_chunk_boundaries() {
+        let record = format!("{{\"k\":\"{}\\\"\"}}", "y".repeat(CHUNK / 3));
+        let input = format!("{record}\n").repeat(10);
+        let out = split(&input);
+        assert_eq!(out.len(), 10);
+        for (i, r) in out.iter().enumerate() {
+            assert_eq!(r, &ok(i as u64 + 1, &record));
+        }
+    }
+
+    #[test]
+    fn bom_is_skipped() {
+        assert_eq!(split("\u{feff}{\"a\":1}"), [ok(1, "{\"a\":1}")]);
+    }
+
+    #[test]
+    fn request_line_detection() {
+        assert!(is_request_line(b"POST /webhook HTTP/1.1\r\n"));
+        assert!(is_request_line(b"GET / HTTP/2"));
+        assert!(!is_request_line(b"POST /webhook\n"));
+        assert!(!is_request_line(b"post / HTTP/1.1"));
+        assert!(!is_request_line(b"POST / HTTP/1.1 extra"));
+    }
+}

@@ -1,0 +1,15 @@
+//! lark-ticket: decrypt, parse, diff and verify Feishu/Lark helpdesk ticket
+//! event callbacks.
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod crypto;
+pub mod event;
+pub mod exit;
+pub mod input;
+pub mod record;
+pub mod render;
+pub mod secret;
+pub mod settings;
+pub mod transition;

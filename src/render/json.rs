@@ -1,0 +1,175 @@
+//! NDJSON: one object per record per line, field names as the contract
+//! gives them, never colour.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::{Parsed, Renderer, Style};
+use crate::event::{Body, CodeKind, CustomField, Event, Ticket, TicketMessage, User};
+use crate::transition::{FieldValue, Transition};
+
+pub struct JsonRenderer {
+    pub style: Style,
+}
+
+impl Renderer for JsonRenderer {
+    fn parsed(&mut self, out: &mut dyn Write, parsed: &Parsed<'_>) -> io::Result<()> {
+        let value = parsed_json(&self.style, parsed);
+        serde_json::to_writer(&mut *out, &value)?;
+        out.write_all(b"\n")
+    }
+}
+
+pub fn parsed_json(style: &Style, parsed: &Parsed<'_>) -> Value {
+    let event = parsed.event;
+    let env = &event.envelope;
+    let kind = if event.is_url_verification() {
+        "url_verification"
+    } else {
+        "event"
+    };
+    let mut obj = json!({
+        "source": parsed.location.to_string(),
+        "kind": kind,
+        "schema": env.schema.map(|s| s.as_str()),
+        "encrypted": parsed.encrypted,
+        "event_type": env.event_type,
+        "event_id": env.event_id,
+        "create_time": env.create_time,
+        "app_id": env.app_id,
+        "tenant_key": env.tenant_key,
+        "ticket": event.ticket().map(|t| ticket_json(style, t)),
+        "transitions": event.transitions().iter().map(|t| transition_json(style, t)).collect::<Vec<_>>(),
+        "warnings": event.warnings().map(ToString::to_string).collect::<Vec<_>>(),
+    });
+    if let Some(map) = obj.as_object_mut() {
+        match &event.body {
+            Body::UrlVerification { challenge } => {
+                map.insert("challenge".into(), json!(challenge));
+                map.insert(
+                    "response".into(),
+                    json!(challenge_response(challenge.as_deref())),
+                );
+            }
+            Body::TicketMessage(m) => {
+                map.insert("details".into(), message_json(style, m));
+            }
+            Body::Approval(a) => {
+                map.insert(
+                    "details".into(),
+                    json!({"notification_id": a.notification_id, "helpdesk_id": a.helpdesk_id, "approve_status": a.approve_status}),
+                );
+            }
+            Body::Other { keys } => {
+                map.insert("details".into(), json!({ "event_keys": keys }));
+            }
+            Body::TicketUpdated { .. } | Body::TicketCreated { .. } => {}
+        }
+    }
+    obj
+}
+
+/// The exact body a receiver must answer a url_verification request with.
+pub fn challenge_response(challenge: Option<&str>) -> String {
+    json!({ "challenge": challenge.unwrap_or_default() }).to_string()
+}
+
+fn coded(style: &Style, kind: CodeKind, value: Option<i64>) -> Value {
+    match value {
+        Some(v) => json!({"value": v, "label": style.label(kind, v)}),
+        None => Value::Null,
+    }
+}
+
+pub fn field_value_json(style: &Style, value: &FieldValue) -> Value {
+    let label = style.field_value_label(value);
+    match value {
+        FieldValue::Code(_, v) | FieldValue::Time(v) => json!({"value": v, "label": label}),
+        FieldValue::Raw(v) => json!({"value": v, "label": label}),
+    }
+}
+
+pub fn transition_json(style: &Style, t: &Transition) -> Value {
+    json!({
+        "field": t.field,
+        "from": t.from.as_ref().map(|v| field_value_json(style, v)),
+        "to": t.to.as_ref().map(|v| field_value_json(style, v)),
+        "changed": t.changed,
+    })
+}
+
+pub fn user_json(user: &User) -> Value {
+    json!({
+        "id": {"user_id": user.user_id, "open_id": user.open_id, "union_id": user.union_id},
+        "name": user.name,
+        "avatar_url": user.avatar_url,
+        "email": user.email,
+    })
+}
+
+fn users_json(users: Option<&Vec<User>>) -> Value {
+    users.map_or(Value::Null, |u| {
+        Value::Array(u.iter().map(user_json).collect())
+    })
+}
+
+fn custom_field_json(f: &CustomField) -> Value {
+    json!({
+        "id": f.id, "value": f.value, "key_name": f.key_name, "display_name": f.display_name,
+        "position": f.position, "required": f.required, "editable": f.editable,
+    })
+}
+
+pub fn ticket_json(style: &Style, t: &Ticket) -> Value {
+    json!({
+        "ticket_id": t.ticket_id,
+        "helpdesk_id": t.helpdesk_id,
+        "chat_id": t.chat_id,
+        "stage": coded(style, CodeKind::Stage, t.stage),
+        "status": coded(style, CodeKind::Status, t.status),
+        "score": coded(style, CodeKind::Score, t.score),
+        "solve": coded(style, CodeKind::Solve, t.solve),
+        "channel": coded(style, CodeKind::Channel, t.channel),
+        "created_at": t.created_at,
+        "updated_at": t.updated_at,
+        "closed_at": t.closed_at,
+        "guest": t.guest.as_ref().map(user_json),
+        "agents": users_json(t.agents.as_ref()),
+        "collaborators": users_json(t.collaborators.as_ref()),
+        "closed_by": t.closed_by.as_ref().map(user_json),
+        "customized_fields": t.customized_fields.as_ref().map(|f| f.iter().map(custom_field_json).collect::<Vec<_>>()),
+    })
+}
+
+fn message_json(style: &Style, m: &TicketMessage) -> Value {
+    json!({
+        "ticket_message_id": m.ticket_message_id,
+        "message_id": m.message_id,
+        "msg_type": m.msg_type,
+        "position": m.position,
+        "sender_id": m.sender_id.as_ref().map(|u| json!({"user_id": u.user_id, "open_id": u.open_id, "union_id": u.union_id})),
+        "sender_type": coded(style, CodeKind::SenderType, m.sender_type),
+        "text": m.text,
+        "event_id": m.event_id,
+        "chat_id": m.chat_id,
+        "content": m.content.as_ref().map(|c| json!({"content": c.content, "msg_type": c.msg_type, "image_keys": c.image_keys, "image_key": c.image_key})),
+    })
+}
+
+/// For callers that only need the event's JSON view (listen, tests).
+pub fn event_json(
+    style: &Style,
+    location: &crate::input::Location,
+    encrypted: bool,
+    event: &Event,
+) -> Value {
+    parsed_json(
+        style,
+        &Parsed {
+            location,
+            encrypted,
+            event,
+        },
+    )
+}

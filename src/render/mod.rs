@@ -1,0 +1,136 @@
+//! Output formats: one file each behind the [`Renderer`] trait.
+
+pub mod json;
+pub mod table;
+
+use std::io::{self, Write};
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use owo_colors::OwoColorize;
+
+use crate::event::{CodeKind, Event, Lang};
+use crate::input::Location;
+use crate::transition::FieldValue;
+
+/// How values are shown: colour, label language and time zone.
+#[derive(Debug, Clone)]
+pub struct Style {
+    pub color: bool,
+    pub lang: Lang,
+    pub tz: TimeZone,
+}
+
+impl Style {
+    pub fn new(color: bool, lang: Lang, tz: TimeZone) -> Style {
+        Style { color, lang, tz }
+    }
+
+    /// Milliseconds since the epoch as RFC 3339 in the chosen zone; -1 is
+    /// the platform's "unset".
+    pub fn time(&self, ms: i64) -> String {
+        if ms == -1 {
+            return "unset".to_string();
+        }
+        let Ok(ts) = Timestamp::from_millisecond(ms) else {
+            return format!("out of range ({ms})");
+        };
+        if self.tz == TimeZone::UTC {
+            return ts.to_string();
+        }
+        let offset = self.tz.to_offset(ts);
+        ts.display_with_offset(offset).to_string()
+    }
+
+    pub fn label(&self, kind: CodeKind, value: i64) -> String {
+        kind.display(value, self.lang)
+    }
+
+    /// The label of one side of a transition.
+    pub fn field_value_label(&self, value: &FieldValue) -> String {
+        match value {
+            FieldValue::Code(kind, v) => self.label(*kind, *v),
+            FieldValue::Time(ms) => self.time(*ms),
+            FieldValue::Raw(v) => match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            },
+        }
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        if self.color {
+            text.bold().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn dim(&self, text: &str) -> String {
+        if self.color {
+            text.dimmed().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn red(&self, text: &str) -> String {
+        if self.color {
+            text.red().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn green(&self, text: &str) -> String {
+        if self.color {
+            text.green().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn yellow(&self, text: &str) -> String {
+        if self.color {
+            text.yellow().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// One parsed record, ready to show.
+pub struct Parsed<'a> {
+    pub location: &'a Location,
+    pub encrypted: bool,
+    pub event: &'a Event,
+}
+
+/// Totals of a run, for the closing summary.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub records: usize,
+    pub bad: usize,
+    /// Events by type, in first-seen order.
+    pub by_type: Vec<(String, usize)>,
+}
+
+impl Summary {
+    pub fn count(&mut self, event_type: &str) {
+        self.records += 1;
+        match self.by_type.iter_mut().find(|(t, _)| t == event_type) {
+            Some((_, n)) => *n += 1,
+            None => self.by_type.push((event_type.to_string(), 1)),
+        }
+    }
+}
+
+/// An output format for `parse`.
+pub trait Renderer {
+    fn parsed(&mut self, out: &mut dyn Write, parsed: &Parsed<'_>) -> io::Result<()>;
+
+    /// Called once at the end of a run.
+    fn finish(&mut self, _out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,420 @@
+//! Tables for people: the envelope, then the ticket state with the
+//! `old_object` -> `object` transitions beside it (stacked when the terminal
+//! is too narrow).
+
+use std::io::{self, Write};
+
+use comfy_table::modifiers::UTF8_ROUND_CORNERS;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+use unicode_width::UnicodeWidthStr;
+
+use super::json::challenge_response;
+use super::{Parsed, Renderer, Style, Summary};
+use crate::event::{Body, CodeKind, Ticket, TicketMessage, User};
+use crate::transition::{FieldValue, Transition};
+
+pub struct TableRenderer {
+    pub style: Style,
+    /// Terminal width, when known.
+    pub width: Option<usize>,
+    first: bool,
+}
+
+impl TableRenderer {
+    pub fn new(style: Style) -> TableRenderer {
+        TableRenderer {
+            style,
+            width: terminal_width(),
+            first: true,
+        }
+    }
+}
+
+/// The width to fit: the terminal's, else `COLUMNS`, else unbounded.
+pub fn terminal_width() -> Option<usize> {
+    Table::new()
+        .width()
+        .map(usize::from)
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+}
+
+pub fn new_table(width: Option<usize>) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .apply_modifier(UTF8_ROUND_CORNERS);
+    match width {
+        Some(w) => {
+            table
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(u16::try_from(w).unwrap_or(u16::MAX));
+        }
+        None => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    table
+}
+
+impl Renderer for TableRenderer {
+    fn parsed(&mut self, out: &mut dyn Write, parsed: &Parsed<'_>) -> io::Result<()> {
+        let s = &self.style;
+        if !self.first {
+            writeln!(out)?;
+        }
+        self.first = false;
+        let event = parsed.event;
+        let env = &event.envelope;
+        let title = match &event.body {
+            Body::UrlVerification { .. } => "url_verification".to_string(),
+            _ => env
+                .event_type
+                .clone()
+                .unwrap_or_else(|| "(no event type)".to_string()),
+        };
+        writeln!(
+            out,
+            "{} {}",
+            s.bold(&parsed.location.to_string()),
+            s.bold(&title)
+        )?;
+
+        let mut envelope = new_table(self.width);
+        let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| s.dim("-"));
+        if let Some(schema) = env.schema {
+            envelope.add_row(vec!["schema".to_string(), schema.as_str().to_string()]);
+            envelope.add_row(vec!["event_id".to_string(), opt(&env.event_id)]);
+            envelope.add_row(vec![
+                "create_time".to_string(),
+                env.create_time.map_or_else(|| s.dim("-"), |ms| s.time(ms)),
+            ]);
+            envelope.add_row(vec!["app_id".to_string(), opt(&env.app_id)]);
+            envelope.add_row(vec!["tenant_key".to_string(), opt(&env.tenant_key)]);
+        }
+        envelope.add_row(vec![
+            "encrypted".to_string(),
+            if parsed.encrypted { "yes" } else { "no" }.to_string(),
+        ]);
+        if let Body::UrlVerification { challenge } = &event.body {
+            envelope.add_row(vec!["challenge".to_string(), opt(challenge)]);
+            envelope.add_row(vec![
+                "respond with".to_string(),
+                challenge_response(challenge.as_deref()),
+            ]);
+            envelope.add_row(vec![
+                "token".to_string(),
+                if env.token.is_some() {
+                    "present (checked by verify)"
+                } else {
+                    "absent"
+                }
+                .to_string(),
+            ]);
+        }
+        writeln!(out, "{envelope}")?;
+
+        match &event.body {
+            Body::TicketUpdated {
+                ticket,
+                transitions,
+            } => {
+                let left = ticket_table(s, ticket, self.width).to_string();
+                let right = transition_table(s, transitions, self.width).to_string();
+                write_side_by_side(out, &left, &right, self.width)?;
+            }
+            Body::TicketCreated { ticket } => {
+                writeln!(out, "{}", ticket_table(s, ticket, self.width))?
+            }
+            Body::TicketMessage(m) => {
+                let left = message_table(s, m, self.width).to_string();
+                match &m.ticket {
+                    Some(t) => {
+                        let right = ticket_table(s, t, self.width).to_string();
+                        write_side_by_side(out, &left, &right, self.width)?;
+                    }
+                    None => writeln!(out, "{left}")?,
+                }
+            }
+            Body::Approval(a) => {
+                let mut t = new_table(self.width);
+                t.set_header(vec!["notification", ""]);
+                t.add_row(vec!["notification_id".to_string(), opt(&a.notification_id)]);
+                t.add_row(vec!["helpdesk_id".to_string(), opt(&a.helpdesk_id)]);
+                t.add_row(vec!["approve_status".to_string(), opt(&a.approve_status)]);
+                writeln!(out, "{t}")?;
+            }
+            Body::Other { keys } => {
+                let mut t = new_table(self.width);
+                t.set_header(vec!["event keys"]);
+                t.add_row(vec![if keys.is_empty() {
+                    s.dim("(none)")
+                } else {
+                    keys.join(", ")
+                }]);
+                writeln!(out, "{t}")?;
+            }
+            Body::UrlVerification { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if summary.records + summary.bad <= 1 {
+            return Ok(());
+        }
+        let types: Vec<String> = summary
+            .by_type
+            .iter()
+            .map(|(t, n)| format!("{n} {t}"))
+            .collect();
+        let records = plural(summary.records, "record");
+        let bad = plural(summary.bad, "bad record");
+        let line = if types.is_empty() {
+            format!("{records}, {bad}")
+        } else {
+            format!("{records} ({}), {bad}", types.join(", "))
+        };
+        writeln!(out, "\n{}", self.style.dim(&line))
+    }
+}
+
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn coded(s: &Style, kind: CodeKind, value: Option<i64>) -> String {
+    match value {
+        Some(v) => format!("{} ({v})", s.label(kind, v)),
+        None => s.dim("-"),
+    }
+}
+
+fn time(s: &Style, value: Option<i64>) -> String {
+    value.map_or_else(|| s.dim("-"), |ms| s.time(ms))
+}
+
+fn users(s: &Style, users: Option<&Vec<User>>) -> String {
+    match users {
+        Some(list) if !list.is_empty() => {
+            list.iter().map(User::short).collect::<Vec<_>>().join("\n")
+        }
+        Some(_) => s.dim("(none)"),
+        None => s.dim("-"),
+    }
+}
+
+fn ticket_table(s: &Style, t: &Ticket, width: Option<usize>) -> Table {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| s.dim("-"));
+    let mut table = new_table(width);
+    table.set_header(vec![s.bold("ticket"), String::new()]);
+    let rows: Vec<(&str, String)> = vec![
+        ("ticket_id", opt(&t.ticket_id)),
+        ("helpdesk_id", opt(&t.helpdesk_id)),
+        ("chat_id", opt(&t.chat_id)),
+        ("stage", coded(s, CodeKind::Stage, t.stage)),
+        ("status", coded(s, CodeKind::Status, t.status)),
+        ("score", coded(s, CodeKind::Score, t.score)),
+        ("solve", coded(s, CodeKind::Solve, t.solve)),
+        ("channel", coded(s, CodeKind::Channel, t.channel)),
+        ("created_at", time(s, t.created_at)),
+        ("updated_at", time(s, t.updated_at)),
+        ("closed_at", time(s, t.closed_at)),
+        (
+            "guest",
+            t.guest.as_ref().map_or_else(|| s.dim("-"), User::short),
+        ),
+        ("agents", users(s, t.agents.as_ref())),
+        ("collaborators", users(s, t.collaborators.as_ref())),
+        (
+            "closed_by",
+            t.closed_by.as_ref().map_or_else(|| s.dim("-"), User::short),
+        ),
+        (
+            "customized_fields",
+            match &t.customized_fields {
+                Some(fields) if !fields.is_empty() => fields
+                    .iter()
+                    .map(|f| {
+                        let name = f
+                            .display_name
+                            .as_deref()
+                            .or(f.key_name.as_deref())
+                            .or(f.id.as_deref())
+                            .unwrap_or("?");
+                        format!("{name}: {}", f.value.as_deref().unwrap_or("-"))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                Some(_) => s.dim("(none)"),
+                None => s.dim("-"),
+            },
+        ),
+    ];
+    for (name, value) in rows {
+        table.add_row(vec![name.to_string(), value]);
+    }
+    table
+}
+
+fn transition_table(s: &Style, transitions: &[Transition], width: Option<usize>) -> Table {
+    let mut table = new_table(width);
+    table.set_header(vec![
+        s.bold("old_object → object"),
+        s.bold("before"),
+        s.bold("after"),
+        String::new(),
+    ]);
+    if transitions.is_empty() {
+        table.add_row(vec![
+            s.dim("(no old_object fields)"),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    for t in transitions {
+        let from = t.from.as_ref().map_or_else(|| s.dim("-"), |v| cell(s, v));
+        let to = t.to.as_ref().map_or_else(|| s.dim("-"), |v| cell(s, v));
+        let (from, to, mark) = if t.changed {
+            (s.red(&from), s.green(&to), s.yellow("changed"))
+        } else {
+            (from, to, s.dim("same"))
+        };
+        table.add_row(vec![t.field.clone(), from, to, mark]);
+    }
+    table
+}
+
+/// A transition side as a table cell: codes keep their number beside the label.
+fn cell(s: &Style, value: &FieldValue) -> String {
+    match value {
+        FieldValue::Code(kind, v) => coded(s, *kind, Some(*v)),
+        other => s.field_value_label(other),
+    }
+}
+
+fn message_table(s: &Style, m: &TicketMessage, width: Option<usize>) -> Table {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| s.dim("-"));
+    let mut table = new_table(width);
+    table.set_header(vec![s.bold("message"), String::new()]);
+    let content = m.content.as_ref().map(|c| {
+        let mut parts = Vec::new();
+        if let Some(t) = &c.msg_type {
+            parts.push(format!("[{t}]"));
+        }
+        if let Some(text) = &c.content {
+            parts.push(text.clone());
+        }
+        if let Some(keys) = &c.image_keys {
+            parts.extend(keys.iter().map(|k| format!("image {k}")));
+        }
+        if let Some(key) = &c.image_key {
+            parts.push(format!("image {key}"));
+        }
+        parts.join(" ")
+    });
+    let rows: Vec<(&str, String)> = vec![
+        ("ticket_message_id", opt(&m.ticket_message_id)),
+        ("message_id", opt(&m.message_id)),
+        ("msg_type", opt(&m.msg_type)),
+        ("position", opt(&m.position)),
+        (
+            "sender",
+            m.sender_id.as_ref().map_or_else(|| s.dim("-"), User::short),
+        ),
+        ("sender_type", coded(s, CodeKind::SenderType, m.sender_type)),
+        ("text", opt(&m.text)),
+        ("chat_id", opt(&m.chat_id)),
+        ("content", opt(&content)),
+    ];
+    for (name, value) in rows {
+        table.add_row(vec![name.to_string(), value]);
+    }
+    table
+}
+
+/// Prints two rendered tables beside each other when both fit the width,
+/// else one above the other.
+fn write_side_by_side(
+    out: &mut dyn Write,
+    left: &str,
+    right: &str,
+    width: Option<usize>,
+) -> io::Result<()> {
+    let left_lines: Vec<&str> = left.lines().collect();
+    let right_lines: Vec<&str> = right.lines().collect();
+    let left_width = left_lines
+        .iter()
+        .map(|l| visible_width(l))
+        .max()
+        .unwrap_or(0);
+    let right_width = right_lines
+        .iter()
+        .map(|l| visible_width(l))
+        .max()
+        .unwrap_or(0);
+    const GAP: usize = 2;
+    if width.is_some_and(|w| left_width + GAP + right_width > w) {
+        writeln!(out, "{left}")?;
+        return writeln!(out, "{right}");
+    }
+    for i in 0..left_lines.len().max(right_lines.len()) {
+        let l = left_lines.get(i).copied().unwrap_or("");
+        let r = right_lines.get(i).copied().unwrap_or("");
+        if r.is_empty() {
+            writeln!(out, "{l}")?;
+        } else {
+            let pad = left_width - visible_width(l) + GAP;
+            writeln!(out, "{l}{:pad$}{r}", "")?;
+        }
+    }
+    Ok(())
+}
+
+/// Display width of a line, ignoring ANSI colour sequences.
+fn visible_width(line: &str) -> usize {
+    if !line.contains('\x1b') {
+        return line.width();
+    }
+    let mut plain = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // CSI: ESC [ parameters final-byte
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain.width()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn width_ignores_colour() {
+        assert_eq!(visible_width("\x1b[31mabc\x1b[0m"), 3);
+        assert_eq!(visible_width("被客服关闭"), 10);
+    }
+
+    #[test]
+    fn side_by_side_or_stacked() {
+        let mut out = Vec::new();
+        write_side_by_side(&mut out, "ab\nc", "xy\nz\nw", None).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "ab  xy\nc   z\n    w\n");
+        let mut out = Vec::new();
+        write_side_by_side(&mut out, "ab", "xy", Some(5)).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "ab\nxy\n");
+    }
+}

@@ -1,0 +1,62 @@
+//! Secrets (the Encrypt Key and the verification token) behind a type that
+//! cannot leak them by accident: Debug and Display print `[redacted]`.
+
+use std::fmt;
+
+use subtle::ConstantTimeEq;
+
+/// A secret string. The only way to read it is [`Secret::expose`], so every
+/// place that touches the value is easy to find.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret's value, for hashing and key derivation only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Constant-time comparison with a value taken from a payload.
+    pub fn matches(&self, other: &str) -> bool {
+        self.0.as_bytes().ct_eq(other.as_bytes()).into()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_formats_its_value() {
+        let s = Secret::new("hunter2");
+        assert_eq!(format!("{s}"), "[redacted]");
+        assert_eq!(format!("{s:?}"), "[redacted]");
+        assert_eq!(format!("{:?}", Some(s.clone())), "Some([redacted])");
+        assert_eq!(s.expose(), "hunter2");
+    }
+
+    #[test]
+    fn compares_exactly() {
+        let s = Secret::new("token");
+        assert!(s.matches("token"));
+        assert!(!s.matches("token "));
+        assert!(!s.matches("toke"));
+        assert!(!s.matches(""));
+    }
+}

@@ -1,0 +1,148 @@
+//! `old_object` -> `object`: what changed in a ticket update.
+
+use serde_json::{Map, Value};
+
+use crate::event::fields::{Issues, join};
+use crate::event::{CodeKind, Ticket};
+
+/// The `old_object` fields the schema documents, in display order.
+pub const DOCUMENTED_FIELDS: [&str; 3] = ["stage", "status", "updated_at"];
+
+/// One side of a transition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldValue {
+    /// An enum-coded integer (stage, status).
+    Code(CodeKind, i64),
+    /// A millisecond timestamp (-1 means unset).
+    Time(i64),
+    /// A field outside the schema, kept as it came.
+    Raw(Value),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub field: String,
+    pub from: Option<FieldValue>,
+    pub to: Option<FieldValue>,
+    pub changed: bool,
+}
+
+/// One transition per `old_object` field: documented fields first in their
+/// order, then any others in payload order (each a schema issue).
+pub fn from_old_object(
+    ticket: &Ticket,
+    object: &Map<String, Value>,
+    old: &Map<String, Value>,
+    path: &str,
+    issues: &mut Issues,
+) -> Vec<Transition> {
+    let mut out = Vec::with_capacity(old.len());
+    for field in DOCUMENTED_FIELDS {
+        let Some(old_value) = old.get(field) else {
+            continue;
+        };
+        let field_path = join(path, field);
+        let (from, to) = match field {
+            "stage" => (
+                issues
+                    .code_value(old_value, &field_path, CodeKind::Stage)
+                    .map(|v| FieldValue::Code(CodeKind::Stage, v)),
+                ticket.stage.map(|v| FieldValue::Code(CodeKind::Stage, v)),
+            ),
+            "status" => (
+                issues
+                    .code_value(old_value, &field_path, CodeKind::Status)
+                    .map(|v| FieldValue::Code(CodeKind::Status, v)),
+                ticket.status.map(|v| FieldValue::Code(CodeKind::Status, v)),
+            ),
+            _ => (
+                issues
+                    .int_value(old_value, &field_path)
+                    .map(FieldValue::Time),
+                ticket.updated_at.map(FieldValue::Time),
+            ),
+        };
+        out.push(Transition::new(field, from, to));
+    }
+    for (field, old_value) in old {
+        if DOCUMENTED_FIELDS.contains(&field.as_str()) {
+            continue;
+        }
+        issues.warn(
+            join(path, field),
+            "not a documented old_object field (stage, status, updated_at)",
+        );
+        let to = object.get(field).cloned().map(FieldValue::Raw);
+        out.push(Transition::new(
+            field,
+            Some(FieldValue::Raw(old_value.clone())),
+            to,
+        ));
+    }
+    out
+}
+
+impl Transition {
+    fn new(field: &str, from: Option<FieldValue>, to: Option<FieldValue>) -> Transition {
+        Transition {
+            field: field.to_string(),
+            changed: from != to,
+            from,
+            to,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(object: Value, old: Value) -> (Vec<Transition>, Issues) {
+        let mut issues = Issues::default();
+        let object = object.as_object().unwrap().clone();
+        let ticket = Ticket::read(&object, "event.object", true, &mut issues);
+        let t = from_old_object(
+            &ticket,
+            &object,
+            old.as_object().unwrap(),
+            "event.old_object",
+            &mut issues,
+        );
+        (t, issues)
+    }
+
+    #[test]
+    fn documentation_example() {
+        let (t, _) = run(
+            json!({"ticket_id":"1","stage":1,"status":1,"updated_at":1616920429000_i64}),
+            json!({"stage":1,"status":50,"updated_at":1616920429000_i64}),
+        );
+        assert_eq!(t.len(), 3);
+        assert_eq!(t[0].field, "stage");
+        assert!(!t[0].changed);
+        assert_eq!(t[1].from, Some(FieldValue::Code(CodeKind::Status, 50)));
+        assert_eq!(t[1].to, Some(FieldValue::Code(CodeKind::Status, 1)));
+        assert!(t[1].changed);
+        assert!(!t[2].changed);
+    }
+
+    #[test]
+    fn order_is_documented_then_payload() {
+        let (t, issues) = run(
+            json!({"status":2,"extra":"b"}),
+            json!({"extra":"a","updated_at":-1,"status":1}),
+        );
+        let fields: Vec<_> = t.iter().map(|t| t.field.as_str()).collect();
+        assert_eq!(fields, ["status", "updated_at", "extra"]);
+        assert_eq!(t[1].to, None);
+        assert!(t[1].changed);
+        assert_eq!(t[2].to, Some(FieldValue::Raw(json!("b"))));
+        assert!(
+            issues
+                .0
+                .iter()
+                .any(|i| i.path == "event.old_object.extra" && i.warn)
+        );
+    }
+}
