@@ -1,6 +1,6 @@
 //! Parse arguments, run the subcommand, map the outcome to an exit status.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
 
 use clap::{CommandFactory, Parser};
 
@@ -29,7 +29,13 @@ pub fn run(cli: &Cli) -> ExitStatus {
         }
     };
     let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    // Line by line on a terminal (so output and errors interleave as they
+    // happen), in large blocks into pipes and files.
+    let mut out: Box<dyn Write> = if stdout.is_terminal() {
+        Box::new(LineWriter::new(stdout.lock()))
+    } else {
+        Box::new(BufWriter::with_capacity(64 * 1024, stdout.lock()))
+    };
     let mut report = Reporter::default();
     let result = dispatch(cli, &settings, &mut out, &mut report).and_then(|status| {
         out.flush()?;

@@ -1,0 +1,250 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'lark-ticket' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'lark-ticket'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'lark-ticket' {
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
+            [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('--verification-token', '--verification-token', [CompletionResultType]::ParameterName, 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)')
+            [CompletionResult]::new('--verification-token-file', '--verification-token-file', [CompletionResultType]::ParameterName, 'Read the Verification Token from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
+            [CompletionResult]::new('--max-record-size', '--max-record-size', [CompletionResultType]::ParameterName, 'Largest record accepted, in bytes (records above it are reported and skipped)')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt encrypted payloads to their exact plaintext')
+            [CompletionResult]::new('parse', 'parse', [CompletionResultType]::ParameterValue, 'Show each event''s envelope, ticket state and old_object -> object transitions')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show transitions only; compare with a golden file; per-ticket timelines')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the signature, token and timestamp of a request, and diagnose mismatches')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print signature headers (and an encrypted body) for test requests')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local receiver that answers the challenge and captures requests')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'lark-ticket;decrypt' {
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
+            [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('--verification-token', '--verification-token', [CompletionResultType]::ParameterName, 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)')
+            [CompletionResult]::new('--verification-token-file', '--verification-token-file', [CompletionResultType]::ParameterName, 'Read the Verification Token from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
+            [CompletionResult]::new('--max-record-size', '--max-record-size', [CompletionResultType]::ParameterName, 'Largest record accepted, in bytes (records above it are reported and skipped)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Re-indent the plaintext instead of printing it byte for byte')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lark-ticket;parse' {
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
+            [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('--verification-token', '--verification-token', [CompletionResultType]::ParameterName, 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)')
+            [CompletionResult]::new('--verification-token-file', '--verification-token-file', [CompletionResultType]::ParameterName, 'Read the Verification Token from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
+            [CompletionResult]::new('--max-record-size', '--max-record-size', [CompletionResultType]::ParameterName, 'Largest record accepted, in bytes (records above it are reported and skipped)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 when a record deviates from the documented schema, listing each deviation')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lark-ticket;diff' {
+            [CompletionResult]::new('--against', '--against', [CompletionResultType]::ParameterName, 'Compare the records with those in EXPECTED, field by field')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'With --against: a JSON path to ignore (repeatable)')
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
+            [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('--verification-token', '--verification-token', [CompletionResultType]::ParameterName, 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)')
+            [CompletionResult]::new('--verification-token-file', '--verification-token-file', [CompletionResultType]::ParameterName, 'Read the Verification Token from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
+            [CompletionResult]::new('--max-record-size', '--max-record-size', [CompletionResultType]::ParameterName, 'Largest record accepted, in bytes (records above it are reported and skipped)')
+            [CompletionResult]::new('--timeline', '--timeline', [CompletionResultType]::ParameterName, 'Group events by ticket and show each ticket''s sequence of states')
+            [CompletionResult]::new('--no-default-ignores', '--no-default-ignores', [CompletionResultType]::ParameterName, 'With --against: also compare header.event_id, header.create_time and header.token')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lark-ticket;verify' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'A request header, ''Name: value'' (repeatable; names are case-insensitive)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A request header, ''Name: value'' (repeatable; names are case-insensitive)')
+            [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'The X-Lark-Request-Timestamp header value')
+            [CompletionResult]::new('--nonce', '--nonce', [CompletionResultType]::ParameterName, 'The X-Lark-Request-Nonce header value')
+            [CompletionResult]::new('--signature', '--signature', [CompletionResultType]::ParameterName, 'The X-Lark-Signature header value')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Fail when the request timestamp is more than SECONDS from now')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Use this as "now" (Unix seconds) for the timestamp check')
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
+            [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('--verification-token', '--verification-token', [CompletionResultType]::ParameterName, 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)')
+            [CompletionResult]::new('--verification-token-file', '--verification-token-file', [CompletionResultType]::ParameterName, 'Read the Verification Token from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
+            [CompletionResult]::new('--max-record-size', '--max-record-size', [CompletionResultType]::ParameterName, 'Largest record accepted, in bytes (records above it are reported and skipped)')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lark-ticket;sign' {
+            [CompletionResult]::new('--timestamp', '--timestamp', [CompletionResultType]::ParameterName, 'The timestamp to sign with (default: now)')
+            [CompletionResult]::new('--nonce', '--nonce', [CompletionResultType]::ParameterName, 'The nonce to sign with (default: random)')
+            [CompletionResult]::new('--iv', '--iv', [CompletionResultType]::ParameterName, 'With --encrypt: the IV as 32 hex digits, for reproducible output')
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
+            [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('--verification-token', '--verification-token', [CompletionResultType]::ParameterName, 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)')
+            [CompletionResult]::new('--verification-token-file', '--verification-token-file', [CompletionResultType]::ParameterName, 'Read the Verification Token from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
+            [CompletionResult]::new('--max-record-size', '--max-record-size', [CompletionResultType]::ParameterName, 'Largest record accepted, in bytes (records above it are reported and skipped)')
+            [CompletionResult]::new('--encrypt', '--encrypt', [CompletionResultType]::ParameterName, 'Wrap the plaintext body into {"encrypt":...} first')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lark-ticket;listen' {
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Address to listen on')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Path that receives events')
+            [CompletionResult]::new('--capture', '--capture', [CompletionResultType]::ParameterName, 'Append every request to FILE as a capture record (NDJSON)')
+            [CompletionResult]::new('--max-requests', '--max-requests', [CompletionResultType]::ParameterName, 'Stop after N requests')
+            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Forward each request to your own handler and relay its answer')
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
+            [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('--verification-token', '--verification-token', [CompletionResultType]::ParameterName, 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)')
+            [CompletionResult]::new('--verification-token-file', '--verification-token-file', [CompletionResultType]::ParameterName, 'Read the Verification Token from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
+            [CompletionResult]::new('--max-record-size', '--max-record-size', [CompletionResultType]::ParameterName, 'Largest record accepted, in bytes (records above it are reported and skipped)')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lark-ticket;completions' {
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
+            [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('--verification-token', '--verification-token', [CompletionResultType]::ParameterName, 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)')
+            [CompletionResult]::new('--verification-token-file', '--verification-token-file', [CompletionResultType]::ParameterName, 'Read the Verification Token from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
+            [CompletionResult]::new('--max-record-size', '--max-record-size', [CompletionResultType]::ParameterName, 'Largest record accepted, in bytes (records above it are reported and skipped)')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lark-ticket;man' {
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
+            [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('--verification-token', '--verification-token', [CompletionResultType]::ParameterName, 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)')
+            [CompletionResult]::new('--verification-token-file', '--verification-token-file', [CompletionResultType]::ParameterName, 'Read the Verification Token from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
+            [CompletionResult]::new('--max-record-size', '--max-record-size', [CompletionResultType]::ParameterName, 'Largest record accepted, in bytes (records above it are reported and skipped)')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lark-ticket;help' {
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt encrypted payloads to their exact plaintext')
+            [CompletionResult]::new('parse', 'parse', [CompletionResultType]::ParameterValue, 'Show each event''s envelope, ticket state and old_object -> object transitions')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show transitions only; compare with a golden file; per-ticket timelines')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the signature, token and timestamp of a request, and diagnose mismatches')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print signature headers (and an encrypted body) for test requests')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local receiver that answers the challenge and captures requests')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'lark-ticket;help;decrypt' {
+            break
+        }
+        'lark-ticket;help;parse' {
+            break
+        }
+        'lark-ticket;help;diff' {
+            break
+        }
+        'lark-ticket;help;verify' {
+            break
+        }
+        'lark-ticket;help;sign' {
+            break
+        }
+        'lark-ticket;help;listen' {
+            break
+        }
+        'lark-ticket;help;completions' {
+            break
+        }
+        'lark-ticket;help;man' {
+            break
+        }
+        'lark-ticket;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,200 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_lark_ticket_global_optspecs
+    string join \n encrypt-key= encrypt-key-file= verification-token= verification-token-file= o/output= color= utc lang= max-record-size= h/help V/version
+end
+
+function __fish_lark_ticket_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_lark_ticket_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_lark_ticket_using_subcommand
+    set -l cmd (__fish_lark_ticket_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l color -d 'When to colour the table output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
+zh\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l utc -d 'Render timestamps in UTC instead of the local time zone'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -s h -l help -d 'Print help'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -s V -l version -d 'Print version'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "decrypt" -d 'Decrypt encrypted payloads to their exact plaintext'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "parse" -d 'Show each event\'s envelope, ticket state and old_object -> object transitions'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "diff" -d 'Show transitions only; compare with a golden file; per-ticket timelines'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "verify" -d 'Check the signature, token and timestamp of a request, and diagnose mismatches'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "sign" -d 'Print signature headers (and an encrypted body) for test requests'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "listen" -d 'Run a local receiver that answers the challenge and captures requests'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l color -d 'When to colour the table output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
+zh\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l pretty -d 'Re-indent the plaintext instead of printing it byte for byte'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l utc -d 'Render timestamps in UTC instead of the local time zone'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -s h -l help -d 'Print help'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -s V -l version -d 'Print version'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l color -d 'When to colour the table output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
+zh\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l strict -d 'Exit 1 when a record deviates from the documented schema, listing each deviation'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l utc -d 'Render timestamps in UTC instead of the local time zone'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -s h -l help -d 'Print help'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -s V -l version -d 'Print version'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l against -d 'Compare the records with those in EXPECTED, field by field' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l ignore -d 'With --against: a JSON path to ignore (repeatable)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l color -d 'When to colour the table output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
+zh\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l timeline -d 'Group events by ticket and show each ticket\'s sequence of states'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l no-default-ignores -d 'With --against: also compare header.event_id, header.create_time and header.token'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l utc -d 'Render timestamps in UTC instead of the local time zone'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -s h -l help -d 'Print help'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -s V -l version -d 'Print version'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -s H -l header -d 'A request header, \'Name: value\' (repeatable; names are case-insensitive)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l timestamp -d 'The X-Lark-Request-Timestamp header value' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l nonce -d 'The X-Lark-Request-Nonce header value' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l signature -d 'The X-Lark-Signature header value' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l max-age -d 'Fail when the request timestamp is more than SECONDS from now' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l now -d 'Use this as "now" (Unix seconds) for the timestamp check' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l color -d 'When to colour the table output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
+zh\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l utc -d 'Render timestamps in UTC instead of the local time zone'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l timestamp -d 'The timestamp to sign with (default: now)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l nonce -d 'The nonce to sign with (default: random)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l iv -d 'With --encrypt: the IV as 32 hex digits, for reproducible output' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l color -d 'When to colour the table output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
+zh\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l encrypt -d 'Wrap the plaintext body into {"encrypt":...} first'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l utc -d 'Render timestamps in UTC instead of the local time zone'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -s h -l help -d 'Print help'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l addr -d 'Address to listen on' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l path -d 'Path that receives events' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l capture -d 'Append every request to FILE as a capture record (NDJSON)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l max-requests -d 'Stop after N requests' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l forward-to -d 'Forward each request to your own handler and relay its answer' -r -f
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l color -d 'When to colour the table output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
+zh\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l utc -d 'Render timestamps in UTC instead of the local time zone'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -s h -l help -d 'Print help'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l color -d 'When to colour the table output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
+zh\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l utc -d 'Render timestamps in UTC instead of the local time zone'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l color -d 'When to colour the table output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
+zh\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l utc -d 'Render timestamps in UTC instead of the local time zone'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s h -l help -d 'Print help'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s V -l version -d 'Print version'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "decrypt" -d 'Decrypt encrypted payloads to their exact plaintext'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "parse" -d 'Show each event\'s envelope, ticket state and old_object -> object transitions'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "diff" -d 'Show transitions only; compare with a golden file; per-ticket timelines'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "verify" -d 'Check the signature, token and timestamp of a request, and diagnose mismatches'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "sign" -d 'Print signature headers (and an encrypted body) for test requests'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "listen" -d 'Run a local receiver that answers the challenge and captures requests'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

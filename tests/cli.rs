@@ -1,0 +1,149 @@
+//! The command line itself: completions, man page, help, usage errors.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+const COMPLETIONS: [(&str, &str); 5] = [
+    ("bash", "lark-ticket.bash"),
+    ("zsh", "_lark-ticket"),
+    ("fish", "lark-ticket.fish"),
+    ("powershell", "_lark-ticket.ps1"),
+    ("elvish", "lark-ticket.elv"),
+];
+
+/// The committed completion scripts are what the binary generates. Run with
+/// `LARK_TICKET_UPDATE_COMPLETIONS=1` to regenerate them.
+#[test]
+fn committed_completions_are_current() {
+    let update = std::env::var_os("LARK_TICKET_UPDATE_COMPLETIONS").is_some();
+    let mut stale = Vec::new();
+    for (shell, file) in COMPLETIONS {
+        let out = bin().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "completions {shell} failed");
+        assert!(
+            !out.stdout.is_empty(),
+            "completions {shell} printed nothing"
+        );
+        let path = root().join("completions").join(file);
+        let committed = std::fs::read(&path).unwrap_or_default();
+        if committed != out.stdout {
+            if update {
+                std::fs::write(&path, &out.stdout).unwrap();
+            } else {
+                stale.push(file);
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale completions {stale:?}: run LARK_TICKET_UPDATE_COMPLETIONS=1 cargo test --test cli"
+    );
+}
+
+#[test]
+fn completions_name_every_subcommand_and_complete_values() {
+    let out = bin().args(["completions", "bash"]).output().unwrap();
+    let script = String::from_utf8(out.stdout).unwrap();
+    for sub in [
+        "decrypt",
+        "parse",
+        "diff",
+        "verify",
+        "sign",
+        "listen",
+        "completions",
+        "man",
+    ] {
+        assert!(script.contains(sub), "{sub} missing from bash completions");
+    }
+    assert!(
+        script.contains("table json"),
+        "--output values not completed"
+    );
+    assert!(
+        script.contains("auto always never"),
+        "--color values not completed"
+    );
+}
+
+#[test]
+fn man_page_renders() {
+    bin()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(".ie").or(predicate::str::contains(".TH lark-ticket")))
+        .stdout(predicate::str::contains("decrypt"));
+}
+
+#[test]
+fn help_lists_subcommands_and_never_secrets() {
+    let out = bin()
+        .args(["--help"])
+        .env("LARK_ENCRYPT_KEY", "super-secret-key-value")
+        .env("LARK_VERIFICATION_TOKEN", "super-secret-token-value")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    for sub in [
+        "decrypt",
+        "parse",
+        "diff",
+        "verify",
+        "sign",
+        "listen",
+        "completions",
+        "man",
+    ] {
+        assert!(help.contains(sub), "{sub} missing from --help");
+    }
+    assert!(!help.contains("super-secret"));
+    for sub in ["decrypt", "parse"] {
+        let out = bin()
+            .args([sub, "--help", "--encrypt-key", "super-secret-key-value"])
+            .env("LARK_VERIFICATION_TOKEN", "super-secret-token-value")
+            .output()
+            .unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert!(help.contains("Examples"), "{sub} --help has no examples");
+        assert!(
+            !help.contains("super-secret"),
+            "{sub} --help shows a secret"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    bin().arg("frobnicate").assert().code(2);
+    bin().args(["parse", "--output", "xml"]).assert().code(2);
+    bin()
+        .args(["parse", "--encrypt-key", "a", "--encrypt-key-file", "b"])
+        .assert()
+        .code(2);
+    bin().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn version_is_printed() {
+    bin()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("lark-ticket "));
+}
+
+#[test]
+fn key_file_errors_name_the_file_not_the_key() {
+    bin()
+        .args(["decrypt", "--encrypt-key-file", "/nonexistent/key.txt"])
+        .write_stdin("{}")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read --encrypt-key-file /nonexistent/key.txt",
+        ));
+}
