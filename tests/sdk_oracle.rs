@@ -68,17 +68,29 @@ impl Rng {
     }
 
     fn text(&mut self, max: usize) -> String {
-        const PIECES: &[&str] = &["a", "Z", "0", " ", "\n", "\"", "\\", "{", "}", "工单", "🎫", "é", "\t", "/"];
-        (0..self.below(max + 1)).map(|_| PIECES[self.below(PIECES.len())]).collect()
+        const PIECES: &[&str] = &[
+            "a", "Z", "0", " ", "\n", "\"", "\\", "{", "}", "工单", "🎫", "é", "\t", "/",
+        ];
+        (0..self.below(max + 1))
+            .map(|_| PIECES[self.below(PIECES.len())])
+            .collect()
     }
 }
 
 #[test]
 fn fixtures_decrypt_like_the_python_sdk() {
     let Some(python) = sdk_python() else { return };
-    let fixtures = ["ticket-updated.encrypted.json", "url-verification.encrypted.json", "capture.http"];
+    let fixtures = [
+        "ticket-updated.encrypted.json",
+        "url-verification.encrypted.json",
+        "capture.http",
+    ];
     for name in fixtures {
-        let ours = bin().args(["decrypt", "--encrypt-key", KEY]).arg(testdata(name)).output().unwrap();
+        let ours = bin()
+            .args(["decrypt", "--encrypt-key", KEY])
+            .arg(testdata(name))
+            .output()
+            .unwrap();
         assert!(ours.status.success(), "{name}");
         // The encrypt string, via our own parser of the record (the capture's body).
         let body = String::from_utf8(read(name)).unwrap();
@@ -88,7 +100,10 @@ fn fixtures_decrypt_like_the_python_sdk() {
             .next()
             .unwrap()
             .unwrap();
-        let sdk = sdk_decrypt(&python, &[json!({"key": KEY, "encrypt": wrapper["encrypt"]})]);
+        let sdk = sdk_decrypt(
+            &python,
+            &[json!({"key": KEY, "encrypt": wrapper["encrypt"]})],
+        );
         let mut expected = sdk[0].clone().expect("the SDK decrypts the fixture");
         expected.push(b'\n');
         assert_eq!(ours.stdout, expected, "{name}");
@@ -137,7 +152,10 @@ fn random_payloads_agree_with_the_python_sdk() {
         let ours = crypto::decode_base64(&encrypted)
             .and_then(|raw| crypto::decrypt_raw(&Secret::new(key), raw))
             .ok();
-        assert_eq!(ours, sdk_result, "lark-ticket and the SDK disagree on {encrypted}");
+        assert_eq!(
+            ours, sdk_result,
+            "lark-ticket and the SDK disagree on {encrypted}"
+        );
         if let Some(pt) = plaintext {
             assert_eq!(ours.as_deref(), Some(pt.as_slice()));
         }

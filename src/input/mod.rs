@@ -3,6 +3,7 @@
 
 mod headers;
 mod location;
+mod progress;
 mod split;
 
 use std::fs::File;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 
 pub use headers::Headers;
 pub use location::{Location, RecordError};
+pub use progress::Progress;
 pub use split::{DEFAULT_MAX_RECORD, Raw, RawRecord, Splitter, is_request_line};
 
 /// One input named on the command line.
@@ -46,6 +48,14 @@ impl Input {
         }
     }
 
+    /// The size of a regular file, for the progress bar.
+    fn size(&self) -> u64 {
+        match self {
+            Input::Stdin => 0,
+            Input::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+        }
+    }
+
     fn open(&self) -> Result<Box<dyn Read>, RecordError> {
         match self {
             Input::Stdin => Ok(Box::new(io::stdin().lock())),
@@ -77,14 +87,19 @@ pub struct RecordStream {
     inputs: std::vec::IntoIter<Input>,
     current: Option<Splitter<Box<dyn Read>>>,
     max_record: usize,
+    progress: Option<Progress>,
+    records: u64,
 }
 
 impl RecordStream {
     pub fn new(inputs: Vec<Input>, max_record: usize) -> Self {
+        let total = inputs.iter().map(Input::size).sum();
         RecordStream {
             inputs: inputs.into_iter(),
             current: None,
             max_record,
+            progress: Progress::for_total(total),
+            records: 0,
         }
     }
 }
@@ -96,13 +111,26 @@ impl Iterator for RecordStream {
         loop {
             if let Some(splitter) = &mut self.current {
                 if let Some(item) = splitter.next_record() {
+                    if let Some(progress) = &self.progress {
+                        self.records += 1;
+                        progress.record(self.records);
+                    }
                     return Some(item);
                 }
                 self.current = None;
             }
-            let input = self.inputs.next()?;
+            let Some(input) = self.inputs.next() else {
+                if let Some(progress) = &self.progress {
+                    progress.finish();
+                }
+                return None;
+            };
             match input.open() {
                 Ok(reader) => {
+                    let reader = match &self.progress {
+                        Some(progress) => Box::new(progress.wrap(reader)),
+                        None => reader,
+                    };
                     self.current = Some(Splitter::new(reader, input.name(), self.max_record));
                 }
                 Err(e) => return Some(Err(e)),
