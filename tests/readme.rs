@@ -20,7 +20,7 @@ fn examples(readme: &str) -> Vec<Example> {
     let mut out = Vec::new();
     let mut block: Option<&str> = None;
     let mut current: Option<Example> = None;
-    // `export` lines of a ```sh block apply to the commands after them.
+    // `export` and `mkdir` lines of a ```sh block set up the commands after them.
     let mut exports = String::new();
     for (i, line) in readme.lines().enumerate() {
         if let Some(lang) = line.strip_prefix("```") {
@@ -49,7 +49,7 @@ fn examples(readme: &str) -> Vec<Example> {
                     expected.push('\n');
                 }
             }
-            Some("sh") if line.starts_with("export ") => {
+            Some("sh") if line.starts_with("export ") || line.starts_with("mkdir ") => {
                 exports.push_str(line);
                 exports.push('\n');
             }
@@ -100,6 +100,7 @@ fn readme_examples_run_as_shown() {
             .current_dir(scratch.path())
             .env("PATH", &path)
             .env("TZ", "UTC")
+            .env("HOME", scratch.path())
             .env_remove("LARK_ENCRYPT_KEY")
             .env_remove("LARK_VERIFICATION_TOKEN")
             .env_remove("NO_COLOR")
