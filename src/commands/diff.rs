@@ -129,6 +129,7 @@ fn against(
     let totals = AgainstTotals {
         expected: expected.len(),
         actual: actual.len(),
+        compared: comparison.compared,
         differences: comparison.differences.len(),
         ignored: comparison.ignored,
         ignore_paths: ignores.iter().map(|p| p.as_str().to_string()).collect(),

@@ -39,7 +39,7 @@ impl Skipped {
         self.0.iter().map(|(_, n)| n).sum()
     }
 
-    /// `skipped 2 other events: 1 helpdesk.ticket.created_v1, 1 url_verification`,
+    /// `skipped 2 events (not ...): 1 helpdesk.ticket.created_v1, 1 url_verification`,
     /// or `None` when nothing was skipped.
     pub fn describe(&self, what: &str) -> Option<String> {
         if self.0.is_empty() {
@@ -47,7 +47,7 @@ impl Skipped {
         }
         let types: Vec<String> = self.0.iter().map(|(t, n)| format!("{n} {t}")).collect();
         Some(format!(
-            "skipped {} {what}: {}",
+            "skipped {} ({what}): {}",
             plural(self.total(), "event"),
             types.join(", ")
         ))
@@ -70,6 +70,8 @@ pub struct RowTotals {
 pub struct AgainstTotals {
     pub expected: usize,
     pub actual: usize,
+    /// Pairs where both records could be read.
+    pub compared: usize,
     pub differences: usize,
     pub ignored: usize,
     pub ignore_paths: Vec<String>,
@@ -95,8 +97,8 @@ pub enum Totals<'a> {
     Timeline(&'a TimelineTotals),
 }
 
-pub const NOT_UPDATES: &str = "that are not helpdesk.ticket.updated_v1";
-pub const NOT_TICKET_STATES: &str = "that are not ticket created/updated events";
+pub const NOT_UPDATES: &str = "not helpdesk.ticket.updated_v1";
+pub const NOT_TICKET_STATES: &str = "not helpdesk.ticket.created_v1 or updated_v1";
 
 impl Totals<'_> {
     /// The closing line of a run, for people.
@@ -124,21 +126,27 @@ impl Totals<'_> {
                     plural(t.differences, "difference")
                 };
                 if t.expected == t.actual {
-                    first.push_str(&format!(" ({} on each side)", plural(t.expected, "record")));
+                    first.push_str(&format!(" ({} on each side", plural(t.expected, "record")));
                 } else {
                     first.push_str(&format!(
-                        " ({} expected, {} actual)",
+                        " ({} expected, {} actual",
                         plural(t.expected, "record"),
                         t.actual
                     ));
                 }
+                if t.compared < t.expected.min(t.actual) {
+                    first.push_str(&format!(", {} compared", t.compared));
+                }
+                first.push(')');
                 parts.push(first);
-                if !t.ignore_paths.is_empty() {
+                if t.ignored > 0 {
                     parts.push(format!(
-                        "ignored {} ({} differing)",
-                        t.ignore_paths.join(", "),
-                        t.ignored
+                        "ignored {} under {}",
+                        plural(t.ignored, "difference"),
+                        t.ignore_paths.join(", ")
                     ));
+                } else if !t.ignore_paths.is_empty() {
+                    parts.push(format!("ignoring {}", t.ignore_paths.join(", ")));
                 }
                 t.bad
             }

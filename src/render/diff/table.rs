@@ -108,7 +108,8 @@ impl DiffTable {
                 )
             } else {
                 format!(
-                    "gap: {} was {expected}, now {found} (not in old_object)",
+                    "gap: {} was {expected}, is {found} with no old_object.{}",
+                    gap.field.name(),
                     gap.field.name()
                 )
             };
@@ -193,7 +194,7 @@ impl DiffRenderer for DiffTable {
         writeln!(
             out,
             "{} {}",
-            s.bold(&format!("ticket {}", t.ticket_id)),
+            s.bold(&format!("ticket {}:", t.ticket_id)),
             facts.join(", ")
         )?;
         let mut table = new_table(self.width);
