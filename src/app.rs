@@ -62,7 +62,7 @@ fn dispatch(
     match &cli.command {
         Command::Decrypt(args) => commands::decrypt::run(args, settings, out, report),
         Command::Parse(args) => commands::parse::run(args, settings, out, report),
-        Command::Diff(_) => commands::not_yet_implemented("diff"),
+        Command::Diff(args) => commands::diff::run(args, settings, out, report),
         Command::Verify(_) => commands::not_yet_implemented("verify"),
         Command::Sign(_) => commands::not_yet_implemented("sign"),
         Command::Listen(_) => commands::not_yet_implemented("listen"),

@@ -122,6 +122,30 @@ Examples:
     Parse(ParseArgs),
 
     /// Show transitions only; compare with a golden file; per-ticket timelines
+    #[command(after_help = "\
+Modes:
+  diff [FILE...]
+      One row per old_object field of every helpdesk.ticket.updated_v1 event: ticket, event
+      time, field, before, after, changed. Other events are skipped and counted. -o json
+      writes each row as it is read; the table is laid out at the end.
+  diff --against EXPECTED [FILE]
+      Compares the decoded records of FILE with those of EXPECTED, in order, by JSON path.
+      Exit 0 equal, 1 different, 2 error. Paths look like event.object.status or
+      event.object.agents[0].name; '*' or [] stands for any key or index; an ignored path
+      ignores everything under it. With several records, paths start with the record's index.
+  diff --timeline [FILE...]
+      Each ticket's states in object.updated_at order (header.create_time when updated_at is
+      unset), repeated deliveries (same event_id) dropped and counted, gaps (old_object does
+      not match the previous state: an event was missed) and late arrivals flagged. Memory
+      grows with the number of tickets, not with the number or size of deliveries: per
+      ticket only the event ids seen and each distinct event's id, times, stage and status
+      are kept. Nothing is printed before the input ends.
+
+Examples:
+  lark-ticket diff -o json captures/*.ndjson | jq -c 'select(.changed)'
+  lark-ticket diff --against testdata/golden.json captured.json || echo 'payload changed'
+  lark-ticket diff --against expected.json --ignore event.object.updated_at actual.json
+  LARK_ENCRYPT_KEY=... lark-ticket diff --timeline monday.ndjson tuesday.ndjson")]
     Diff(DiffArgs),
 
     /// Check the signature, token and timestamp of a request, and diagnose mismatches
@@ -189,11 +213,11 @@ pub struct DiffArgs {
     #[arg(long, value_name = "EXPECTED", value_hint = ValueHint::FilePath, conflicts_with = "timeline")]
     pub against: Option<PathBuf>,
 
-    /// Group events by ticket and show each ticket's sequence of states
+    /// Group events by ticket and show each ticket's sequence of states, gaps and late arrivals
     #[arg(long)]
     pub timeline: bool,
 
-    /// With --against: a JSON path to ignore (repeatable)
+    /// With --against: a JSON path to ignore, with everything under it (repeatable)
     #[arg(long, value_name = "PATH", requires = "against")]
     pub ignore: Vec<String>,
 

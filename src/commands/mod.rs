@@ -1,6 +1,7 @@
 //! One file per subcommand, thin: read records, decide, render.
 
 pub mod decrypt;
+pub mod diff;
 pub mod parse;
 
 use std::fmt::Display;

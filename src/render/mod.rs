@@ -1,5 +1,6 @@
 //! Output formats: one file each behind the [`Renderer`] trait.
 
+pub mod diff;
 pub mod json;
 pub mod table;
 

@@ -1,0 +1,263 @@
+//! `diff`: what changed in each ticket update, a golden comparison, or
+//! per-ticket timelines.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+use serde_json::Value;
+
+use super::parse::event_type_name;
+use super::{Reporter, records};
+use crate::cli::{DiffArgs, OutputFormat};
+use crate::event::{Body, Event};
+use crate::exit::ExitStatus;
+use crate::golden::{self, DEFAULT_IGNORES, IgnorePath};
+use crate::input::RecordError;
+use crate::record::Record;
+use crate::render::diff::{
+    AgainstTotals, DiffRenderer, NOT_TICKET_STATES, NOT_UPDATES, Row, RowTotals, Skipped,
+    TimelineTotals, Totals, renderer,
+};
+use crate::settings::Settings;
+use crate::timeline::{Added, State, Timelines};
+
+pub fn run(
+    args: &DiffArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    report: &mut Reporter,
+) -> anyhow::Result<ExitStatus> {
+    let mut render = renderer(settings);
+    let files = &args.input.files;
+    let status = match &args.against {
+        Some(expected) => {
+            let ignores = ignore_paths(args)?;
+            against(
+                expected,
+                files,
+                &ignores,
+                settings,
+                &mut *render,
+                out,
+                report,
+            )?
+        }
+        None if args.timeline => timeline(files, settings, &mut *render, out, report)?,
+        None => rows(files, settings, &mut *render, out, report)?,
+    };
+    Ok(report.status(status))
+}
+
+/// `diff [FILE...]`: one row per `old_object` field of every ticket update.
+fn rows(
+    files: &[PathBuf],
+    settings: &Settings,
+    render: &mut dyn DiffRenderer,
+    out: &mut dyn Write,
+    report: &mut Reporter,
+) -> anyhow::Result<ExitStatus> {
+    let mut totals = RowTotals::default();
+    for record in records(files, settings) {
+        let Some((record, event)) = decode(record, report) else {
+            continue;
+        };
+        let Body::TicketUpdated {
+            ticket,
+            transitions,
+        } = &event.body
+        else {
+            totals.skipped.add(event_type_name(&event));
+            continue;
+        };
+        totals.updates += 1;
+        if !has_old_object(record.value()) {
+            totals.without_old_object += 1;
+            report.warning(record.location(), "no event.old_object: nothing to diff");
+            continue;
+        }
+        let time = event
+            .envelope
+            .create_time
+            .or(ticket.updated_at.filter(|t| *t >= 0));
+        for transition in transitions {
+            render.row(
+                out,
+                &Row {
+                    source: record.location(),
+                    ticket_id: ticket.ticket_id.as_deref(),
+                    event_id: event.envelope.event_id.as_deref(),
+                    time,
+                    transition,
+                },
+            )?;
+            totals.rows += 1;
+            totals.changed += usize::from(transition.changed);
+        }
+    }
+    totals.bad = report.errors;
+    render.finish(out, &Totals::Rows(&totals))?;
+    note_skipped(settings, &totals.skipped, NOT_UPDATES);
+    Ok(ExitStatus::Success)
+}
+
+/// `diff --against EXPECTED [FILE]`: exit 1 when the records differ.
+fn against(
+    expected: &Path,
+    files: &[PathBuf],
+    ignores: &[IgnorePath],
+    settings: &Settings,
+    render: &mut dyn DiffRenderer,
+    out: &mut dyn Write,
+    report: &mut Reporter,
+) -> anyhow::Result<ExitStatus> {
+    let is_stdin = |p: &Path| p.as_os_str() == "-";
+    if is_stdin(expected) && (files.is_empty() || files.iter().any(|f| is_stdin(f))) {
+        bail!("--against - reads stdin, so give the actual records as FILE");
+    }
+    // Golden files are small: both sides are read whole, then paired in order.
+    let expected = load(
+        std::slice::from_ref(&expected.to_path_buf()),
+        settings,
+        report,
+    );
+    let actual = load(files, settings, report);
+    let comparison = golden::compare_streams(&expected, &actual, ignores);
+    for difference in &comparison.differences {
+        render.difference(out, difference)?;
+    }
+    let totals = AgainstTotals {
+        expected: expected.len(),
+        actual: actual.len(),
+        compared: comparison.compared,
+        differences: comparison.differences.len(),
+        ignored: comparison.ignored,
+        ignore_paths: ignores.iter().map(|p| p.as_str().to_string()).collect(),
+        bad: report.errors,
+    };
+    render.finish(out, &Totals::Against(&totals))?;
+    Ok(if comparison.differences.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Negative
+    })
+}
+
+/// `diff --timeline [FILE...]`: each ticket's states, in ticket order.
+fn timeline(
+    files: &[PathBuf],
+    settings: &Settings,
+    render: &mut dyn DiffRenderer,
+    out: &mut dyn Write,
+    report: &mut Reporter,
+) -> anyhow::Result<ExitStatus> {
+    let mut totals = TimelineTotals::default();
+    let mut timelines = Timelines::default();
+    for record in records(files, settings) {
+        let Some((record, event)) = decode(record, report) else {
+            continue;
+        };
+        let has_old = has_old_object(record.value());
+        let Some((ticket_id, state)) =
+            State::from_event(record.location().clone(), &event, has_old)
+        else {
+            totals.skipped.add(event_type_name(&event));
+            continue;
+        };
+        let Some(ticket_id) = ticket_id else {
+            totals.without_ticket_id += 1;
+            report.warning(
+                record.location(),
+                "no event.object.ticket_id: left out of the timelines",
+            );
+            continue;
+        };
+        match timelines.add(&ticket_id, state) {
+            Added::New => totals.events += 1,
+            Added::Duplicate => totals.duplicates += 1,
+        }
+    }
+    totals.tickets = timelines.tickets();
+    for t in timelines.finish() {
+        totals.out_of_order += t.out_of_order;
+        totals.gaps += t.gaps.len();
+        render.timeline(out, &t)?;
+    }
+    totals.bad = report.errors;
+    render.finish(out, &Totals::Timeline(&totals))?;
+    note_skipped(settings, &totals.skipped, NOT_TICKET_STATES);
+    Ok(ExitStatus::Success)
+}
+
+fn ignore_paths(args: &DiffArgs) -> anyhow::Result<Vec<IgnorePath>> {
+    let defaults = if args.no_default_ignores {
+        &[][..]
+    } else {
+        &DEFAULT_IGNORES[..]
+    };
+    let mut paths = Vec::new();
+    for text in defaults
+        .iter()
+        .copied()
+        .chain(args.ignore.iter().map(String::as_str))
+    {
+        paths.push(IgnorePath::parse(text).map_err(|e| anyhow::anyhow!("--ignore: {e}"))?);
+    }
+    Ok(paths)
+}
+
+/// The record and its event; a bad record is reported and yields `None`.
+fn decode(record: Result<Record, RecordError>, report: &mut Reporter) -> Option<(Record, Event)> {
+    let record = match record {
+        Ok(r) => r,
+        Err(e) => {
+            report.error(&e);
+            return None;
+        }
+    };
+    match Event::from_value(record.value()) {
+        Ok(event) => Some((record, event)),
+        Err(e) => {
+            report.error(&RecordError::new(record.location().clone(), e.to_string()));
+            None
+        }
+    }
+}
+
+/// The decoded JSON of every record, in order; a bad record keeps its place
+/// as `None` so the ones after it still pair up. A file that cannot be read
+/// at all holds no places.
+fn load(files: &[PathBuf], settings: &Settings, report: &mut Reporter) -> Vec<Option<Value>> {
+    let mut values = Vec::new();
+    for record in records(files, settings) {
+        match record {
+            Ok(r) => values.push(Some(r.plaintext.map_or(r.payload.value, |p| p.value))),
+            Err(e) => {
+                report.error(&e);
+                if e.location.line != 0 {
+                    values.push(None);
+                }
+            }
+        }
+    }
+    values
+}
+
+/// `old_object` says which fields changed; without it there is nothing to
+/// diff and no prior state to check.
+fn has_old_object(value: &Value) -> bool {
+    value
+        .get("event")
+        .and_then(|e| e.get("old_object"))
+        .is_some_and(Value::is_object)
+}
+
+/// The table's closing line says what was skipped; NDJSON has no such line,
+/// so say it on stderr.
+fn note_skipped(settings: &Settings, skipped: &Skipped, what: &str) {
+    if settings.output == OutputFormat::Json
+        && let Some(text) = skipped.describe(what)
+    {
+        eprintln!("lark-ticket: note: {text}");
+    }
+}

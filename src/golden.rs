@@ -1,0 +1,501 @@
+//! Golden comparison: the decoded records of a captured stream against a
+//! checked-in expectation, field by field by JSON path.
+//!
+//! Paths read like jq's without the leading dot: `event.object.status`,
+//! `event.object.agents[0].name`, `["key with.dots"]`. When either side holds
+//! more than one record, each path starts with the record's 0-based index,
+//! as if both streams were slurped into arrays: `[1].event.object.status`.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use crate::event::CodeKind;
+
+/// Envelope fields that differ on every delivery.
+pub const DEFAULT_IGNORES: [&str; 3] = ["header.event_id", "header.create_time", "header.token"];
+
+/// One step of a path into a JSON document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// A path to leave out of the comparison, with everything under it.
+/// `*` (or `[]`, `[*]`) matches any one key or index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IgnorePath {
+    text: String,
+    segments: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Step {
+    Key(String),
+    Index(usize),
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid path {path:?}: {reason}")]
+pub struct PathError {
+    pub path: String,
+    pub reason: &'static str,
+}
+
+impl IgnorePath {
+    pub fn parse(text: &str) -> Result<IgnorePath, PathError> {
+        let fail = |reason| PathError {
+            path: text.to_string(),
+            reason,
+        };
+        // Accept jq's leading dot.
+        let body = text.strip_prefix('.').unwrap_or(text);
+        if body.is_empty() {
+            return Err(fail("empty path"));
+        }
+        let mut segments = Vec::new();
+        let mut rest = body;
+        let mut expect_key = true;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix('[') {
+                let (step, remainder) =
+                    bracket(after).ok_or_else(|| fail("unclosed or bad [...]"))?;
+                segments.push(step);
+                rest = remainder;
+                expect_key = false;
+            } else if let Some(after) = rest.strip_prefix('.') {
+                if expect_key {
+                    return Err(fail("empty key"));
+                }
+                rest = after;
+                expect_key = true;
+                if rest.is_empty() {
+                    return Err(fail("ends with '.'"));
+                }
+            } else {
+                if !expect_key {
+                    return Err(fail("expected '.' or '[' after ']'"));
+                }
+                let end = rest.find(['.', '[']).unwrap_or(rest.len());
+                let key = &rest[..end];
+                segments.push(if key == "*" {
+                    Step::Any
+                } else {
+                    Step::Key(key.to_string())
+                });
+                rest = &rest[end..];
+                expect_key = false;
+            }
+        }
+        Ok(IgnorePath {
+            text: text.to_string(),
+            segments,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The path is this one or under it.
+    fn covers(&self, path: &[Segment]) -> bool {
+        self.segments.len() <= path.len()
+            && self
+                .segments
+                .iter()
+                .zip(path)
+                .all(|(step, seg)| match (step, seg) {
+                    (Step::Any, _) => true,
+                    (Step::Key(a), Segment::Key(b)) => a == b,
+                    (Step::Index(a), Segment::Index(b)) => a == b,
+                    _ => false,
+                })
+    }
+}
+
+/// `[N]`, `[*]`, `[]` or `["key"]`, after the `[`: the step and what follows `]`.
+fn bracket(text: &str) -> Option<(Step, &str)> {
+    if let Some(rest) = text.strip_prefix(']') {
+        return Some((Step::Any, rest));
+    }
+    if text.starts_with('"') {
+        // A JSON string, then `]`.
+        let mut de = serde_json::Deserializer::from_str(text).into_iter::<String>();
+        let key = de.next()?.ok()?;
+        let rest = text.get(de.byte_offset()..)?.strip_prefix(']')?;
+        return Some((Step::Key(key), rest));
+    }
+    let (inside, rest) = text.split_once(']')?;
+    if inside == "*" {
+        return Some((Step::Any, rest));
+    }
+    if inside.is_empty() || !inside.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((Step::Index(inside.parse().ok()?), rest))
+}
+
+/// One place where the two sides differ. `None` means absent on that side
+/// (a missing key, element or record).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Difference {
+    /// The record pair, when either side holds more than one record.
+    pub record: Option<usize>,
+    /// Path inside the record.
+    pub path: Vec<Segment>,
+    pub expected: Option<Value>,
+    pub actual: Option<Value>,
+}
+
+impl Difference {
+    /// The path as printed: `[1].event.object.status`, or `[1]` for a whole
+    /// record that one side lacks.
+    pub fn path_string(&self) -> String {
+        let mut out = String::new();
+        if let Some(i) = self.record {
+            out.push_str(&format!("[{i}]"));
+        }
+        write_path(&mut out, &self.path);
+        out
+    }
+
+    /// What the path means in a Lark event, for labelling its values.
+    pub fn meaning(&self) -> Option<Meaning> {
+        Meaning::of(&self.path)
+    }
+}
+
+fn write_path(out: &mut String, path: &[Segment]) {
+    for seg in path {
+        match seg {
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            Segment::Key(k) if is_plain_key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Segment::Key(k) => {
+                out.push('[');
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(']');
+            }
+        }
+    }
+}
+
+fn is_plain_key(key: &str) -> bool {
+    key != "*"
+        && !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+impl fmt::Display for Segment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        write_path(&mut s, std::slice::from_ref(self));
+        f.write_str(&s)
+    }
+}
+
+/// What a value at a path is, in the event schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Meaning {
+    Code(CodeKind),
+    /// Milliseconds since the epoch (a number, or a string for `header.create_time`).
+    Time,
+}
+
+impl Meaning {
+    fn of(path: &[Segment]) -> Option<Meaning> {
+        let keys: Vec<&str> = path
+            .iter()
+            .map(|s| match s {
+                Segment::Key(k) => Some(k.as_str()),
+                Segment::Index(_) => None,
+            })
+            .collect::<Option<_>>()?;
+        match keys.as_slice() {
+            ["header", "create_time"] => Some(Meaning::Time),
+            ["event", "sender_type"] => Some(Meaning::Code(CodeKind::SenderType)),
+            ["event", "object" | "old_object" | "ticket", field] => match *field {
+                "stage" => Some(Meaning::Code(CodeKind::Stage)),
+                "status" => Some(Meaning::Code(CodeKind::Status)),
+                "score" => Some(Meaning::Code(CodeKind::Score)),
+                "solve" => Some(Meaning::Code(CodeKind::Solve)),
+                "channel" => Some(Meaning::Code(CodeKind::Channel)),
+                "created_at" | "updated_at" | "closed_at" => Some(Meaning::Time),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// The outcome of a comparison.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Comparison {
+    pub differences: Vec<Difference>,
+    /// Differences left out because an ignore path covers them.
+    pub ignored: usize,
+    /// Record pairs compared (both sides present and readable).
+    pub compared: usize,
+}
+
+/// Compares two record streams in order. `None` stands for a record that
+/// could not be read (already reported): it keeps its place so the records
+/// after it still pair up, and is not compared.
+pub fn compare_streams(
+    expected: &[Option<Value>],
+    actual: &[Option<Value>],
+    ignores: &[IgnorePath],
+) -> Comparison {
+    let several = expected.len() > 1 || actual.len() > 1;
+    let mut cmp = Comparison::default();
+    for i in 0..expected.len().max(actual.len()) {
+        let pair = (expected.get(i), actual.get(i));
+        // A record one side lacks is named by its index even when the other
+        // side holds just that one.
+        let lone = matches!(pair, (Some(_), None) | (None, Some(_)));
+        let mut walk = Walk {
+            record: (several || lone).then_some(i),
+            ignores,
+            path: Vec::new(),
+            out: &mut cmp,
+        };
+        match pair {
+            (Some(Some(e)), Some(Some(a))) => {
+                walk.out.compared += 1;
+                walk.value(e, a);
+            }
+            (Some(Some(e)), None) => walk.push(Some(e.clone()), None),
+            (None, Some(Some(a))) => walk.push(None, Some(a.clone())),
+            // An unreadable record was reported already; it is not compared.
+            _ => {}
+        }
+    }
+    cmp
+}
+
+/// Compares two documents.
+pub fn compare(expected: &Value, actual: &Value, ignores: &[IgnorePath]) -> Comparison {
+    compare_streams(&[Some(expected.clone())], &[Some(actual.clone())], ignores)
+}
+
+struct Walk<'a> {
+    record: Option<usize>,
+    ignores: &'a [IgnorePath],
+    path: Vec<Segment>,
+    out: &'a mut Comparison,
+}
+
+impl Walk<'_> {
+    fn ignored(&self) -> bool {
+        self.ignores.iter().any(|p| p.covers(&self.path))
+    }
+
+    fn push(&mut self, expected: Option<Value>, actual: Option<Value>) {
+        if self.ignored() {
+            self.out.ignored += 1;
+            return;
+        }
+        self.out.differences.push(Difference {
+            record: self.record,
+            path: self.path.clone(),
+            expected,
+            actual,
+        });
+    }
+
+    fn value(&mut self, e: &Value, a: &Value) {
+        if self.ignored() {
+            if !same(e, a) {
+                self.out.ignored += 1;
+            }
+            return;
+        }
+        match (e, a) {
+            (Value::Object(e), Value::Object(a)) => self.object(e, a),
+            (Value::Array(e), Value::Array(a)) => {
+                for i in 0..e.len().max(a.len()) {
+                    self.path.push(Segment::Index(i));
+                    match (e.get(i), a.get(i)) {
+                        (Some(x), Some(y)) => self.value(x, y),
+                        (x, y) => self.push(x.cloned(), y.cloned()),
+                    }
+                    self.path.pop();
+                }
+            }
+            _ if same(e, a) => {}
+            _ => self.push(Some(e.clone()), Some(a.clone())),
+        }
+    }
+
+    /// Expected keys in their order, then keys only the actual side has.
+    fn object(&mut self, e: &Map<String, Value>, a: &Map<String, Value>) {
+        for (key, x) in e {
+            self.path.push(Segment::Key(key.clone()));
+            match a.get(key) {
+                Some(y) => self.value(x, y),
+                None => self.push(Some(x.clone()), None),
+            }
+            self.path.pop();
+        }
+        for (key, y) in a {
+            if !e.contains_key(key) {
+                self.path.push(Segment::Key(key.clone()));
+                self.push(None, Some(y.clone()));
+                self.path.pop();
+            }
+        }
+    }
+}
+
+/// JSON equality where `1` and `1.0` are the same number.
+fn same(e: &Value, a: &Value) -> bool {
+    match (e, a) {
+        (Value::Number(x), Value::Number(y)) if x.is_f64() || y.is_f64() => {
+            x.as_f64() == y.as_f64()
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => e == a,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ignores(paths: &[&str]) -> Vec<IgnorePath> {
+        paths
+            .iter()
+            .map(|p| IgnorePath::parse(p).unwrap())
+            .collect()
+    }
+
+    fn paths(c: &Comparison) -> Vec<String> {
+        c.differences.iter().map(Difference::path_string).collect()
+    }
+
+    #[test]
+    fn parses_paths() {
+        let p = IgnorePath::parse(r#"event.object.agents[0]["a.b"].*[]"#).unwrap();
+        assert_eq!(
+            p.segments,
+            [
+                Step::Key("event".into()),
+                Step::Key("object".into()),
+                Step::Key("agents".into()),
+                Step::Index(0),
+                Step::Key("a.b".into()),
+                Step::Any,
+                Step::Any,
+            ]
+        );
+        assert_eq!(
+            IgnorePath::parse(".header.token").unwrap().segments.len(),
+            2
+        );
+        for bad in ["", ".", "a..b", "a.", "a[", "a[x]", "a[0]b", r#"a["x"#] {
+            assert!(IgnorePath::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn equal_documents() {
+        let v = json!({"a":[1,{"b":null}],"c":"x"});
+        let c = compare(&v, &v, &[]);
+        assert!(c.differences.is_empty());
+        assert_eq!(c.compared, 1);
+        assert!(
+            compare(&json!({"n":1}), &json!({"n":1.0}), &[])
+                .differences
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn differences_by_path() {
+        let c = compare(
+            &json!({"a":{"x":1,"gone":true},"l":[1,2,3],"t":{"k":1}}),
+            &json!({"a":{"x":2,"new":null},"l":[1,5],"t":[1]}),
+            &[],
+        );
+        assert_eq!(paths(&c), ["a.x", "a.gone", "a.new", "l[1]", "l[2]", "t"]);
+        assert_eq!(c.differences[1].actual, None);
+        assert_eq!(c.differences[2].expected, None);
+        assert_eq!(c.differences[2].actual, Some(Value::Null));
+        assert_eq!(c.differences[4].expected, Some(json!(3)));
+    }
+
+    #[test]
+    fn ignores_cover_subtrees_and_wildcards() {
+        let e = json!({"header":{"token":"a","event_id":"1"},"l":[{"id":1,"v":1},{"id":2,"v":2}]});
+        let a = json!({"header":{"token":"b","event_id":"2"},"l":[{"id":9,"v":1},{"id":8,"v":3}]});
+        let c = compare(&e, &a, &ignores(&["header", "l[*].id"]));
+        assert_eq!(paths(&c), ["l[1].v"]);
+        assert_eq!(c.ignored, 3);
+        let c = compare(&e, &a, &ignores(&["header.token", "l.*.id"]));
+        assert_eq!(paths(&c), ["header.event_id", "l[1].v"]);
+    }
+
+    #[test]
+    fn odd_keys_are_quoted() {
+        let c = compare(&json!({"a.b":1, "":2}), &json!({"a.b":2, "":3}), &[]);
+        assert_eq!(paths(&c), [r#"["a.b"]"#, r#"[""]"#]);
+        let c = compare(
+            &json!({"a.b":1}),
+            &json!({"a.b":2}),
+            &ignores(&[r#"["a.b"]"#]),
+        );
+        assert!(c.differences.is_empty());
+    }
+
+    #[test]
+    fn streams_pair_in_order_and_count_mismatch_is_a_difference() {
+        let e = [Some(json!({"a":1})), None, Some(json!({"a":3}))];
+        let a = [
+            Some(json!({"a":1})),
+            Some(json!({"a":9})),
+            Some(json!({"a":4})),
+            Some(json!({"a":5})),
+        ];
+        let c = compare_streams(&e, &a, &[]);
+        assert_eq!(paths(&c), ["[2].a", "[3]"]);
+        assert_eq!(c.compared, 2);
+        assert_eq!(c.differences[1].expected, None);
+        assert_eq!(c.differences[1].actual, Some(json!({"a":5})));
+    }
+
+    #[test]
+    fn meanings() {
+        let m = |p: &[&str]| {
+            Meaning::of(
+                &p.iter()
+                    .map(|k| Segment::Key(k.to_string()))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            m(&["event", "object", "status"]),
+            Some(Meaning::Code(CodeKind::Status))
+        );
+        assert_eq!(
+            m(&["event", "old_object", "stage"]),
+            Some(Meaning::Code(CodeKind::Stage))
+        );
+        assert_eq!(m(&["event", "object", "updated_at"]), Some(Meaning::Time));
+        assert_eq!(m(&["header", "create_time"]), Some(Meaning::Time));
+        assert_eq!(m(&["event", "object", "ticket_id"]), None);
+    }
+}

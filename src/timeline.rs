@@ -1,0 +1,438 @@
+//! Per-ticket timelines out of a stream of ticket events: repeated
+//! deliveries dropped, events put in ticket order, and the holes and late
+//! arrivals a receiver would trip over flagged.
+//!
+//! The platform retries a delivery (15 s, 5 min, 1 h, 6 h) until it gets a
+//! 200, and delivers in parallel, so a receiver sees the same `event_id`
+//! several times and the events of one ticket out of order.
+//!
+//! Memory: one entry per ticket, holding for each distinct event only its id,
+//! source, times, stage and status, never the payload. Repeated deliveries
+//! cost nothing beyond a counter, but deduplication needs the event ids seen,
+//! so those are kept, per ticket.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::event::{Body, CodeKind, Event};
+use crate::input::Location;
+use crate::transition::FieldValue;
+
+/// Which event put the state on the timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `helpdesk.ticket.created_v1`: the ticket's first state.
+    Created,
+    /// `helpdesk.ticket.updated_v1`.
+    Updated,
+}
+
+/// What an event says a field was before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prior {
+    /// `old_object` carries the field.
+    Reported(i64),
+    /// `old_object` is there without the field: it did not change, so it was
+    /// what `object` says it is now.
+    Unchanged,
+    /// The event does not say (a created event, no `old_object`, a value of
+    /// the wrong type).
+    Unknown,
+}
+
+/// One ticket state, as one event reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct State {
+    pub event_id: Option<String>,
+    pub source: Location,
+    pub kind: Kind,
+    /// Position in the input, counted over all tickets (0-based).
+    pub arrival: u64,
+    /// `header.create_time`, ms.
+    pub create_time: Option<i64>,
+    /// `object.updated_at`, ms; -1 when the platform left it unset.
+    pub updated_at: Option<i64>,
+    pub stage: Option<i64>,
+    pub status: Option<i64>,
+    pub prior_stage: Prior,
+    pub prior_status: Prior,
+    /// Arrived after an event that comes later in ticket order.
+    pub late: bool,
+}
+
+impl State {
+    /// The state a ticket event reports, with the ticket it belongs to;
+    /// `None` for events that are neither created nor updated ticket events.
+    /// `has_old_object` says whether the payload carries an `old_object`.
+    pub fn from_event(
+        source: Location,
+        event: &Event,
+        has_old_object: bool,
+    ) -> Option<(Option<String>, State)> {
+        let (kind, ticket) = match &event.body {
+            Body::TicketCreated { ticket } => (Kind::Created, ticket),
+            Body::TicketUpdated { ticket, .. } => (Kind::Updated, ticket),
+            _ => return None,
+        };
+        let prior = |field: &str| {
+            if kind == Kind::Created {
+                return Prior::Unknown;
+            }
+            match event.transitions().iter().find(|t| t.field == field) {
+                Some(t) => match t.from {
+                    Some(FieldValue::Code(_, v)) => Prior::Reported(v),
+                    _ => Prior::Unknown,
+                },
+                None if has_old_object => Prior::Unchanged,
+                None => Prior::Unknown,
+            }
+        };
+        let state = State {
+            event_id: event.envelope.event_id.clone(),
+            source,
+            kind,
+            arrival: 0,
+            create_time: event.envelope.create_time,
+            updated_at: ticket.updated_at,
+            stage: ticket.stage,
+            status: ticket.status,
+            prior_stage: prior("stage"),
+            prior_status: prior("status"),
+            late: false,
+        };
+        Some((ticket.ticket_id.clone(), state))
+    }
+
+    /// The time that places the event in ticket order: `object.updated_at`,
+    /// or when that is unset (-1) or absent, `header.create_time`.
+    pub fn order_time(&self) -> Option<i64> {
+        self.updated_at.filter(|t| *t >= 0).or(self.create_time)
+    }
+
+    fn order_key(&self) -> (i64, i64, u64) {
+        (
+            self.order_time().unwrap_or(i64::MAX),
+            self.create_time.unwrap_or(i64::MAX),
+            self.arrival,
+        )
+    }
+
+    fn value(&self, field: CodeKind) -> Option<i64> {
+        match field {
+            CodeKind::Stage => self.stage,
+            _ => self.status,
+        }
+    }
+
+    fn prior(&self, field: CodeKind) -> Prior {
+        match field {
+            CodeKind::Stage => self.prior_stage,
+            _ => self.prior_status,
+        }
+    }
+}
+
+/// A hole in a timeline: the state before an event is not the one the
+/// previous event left the ticket in, so an event between them is missing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gap {
+    /// The event after the hole.
+    pub event_id: Option<String>,
+    /// Index of that event in [`Timeline::states`].
+    pub index: usize,
+    /// `Stage` or `Status`.
+    pub field: CodeKind,
+    /// The value the previous event's `object` left.
+    pub expected: i64,
+    /// The value before this event: its `old_object` value, or its `object`
+    /// value when `old_object` says the field did not change.
+    pub found: i64,
+    /// `found` comes from `old_object` (not implied by its absence).
+    pub reported: bool,
+}
+
+/// One ticket's events in ticket order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeline {
+    pub ticket_id: String,
+    /// Repeated deliveries dropped.
+    pub duplicates: usize,
+    /// Events that arrived after one that comes later in ticket order.
+    pub out_of_order: usize,
+    pub states: Vec<State>,
+    pub gaps: Vec<Gap>,
+}
+
+impl Timeline {
+    /// Distinct events.
+    pub fn events(&self) -> usize {
+        self.states.len()
+    }
+}
+
+/// Whether [`Timelines::add`] kept the event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Added {
+    New,
+    /// The ticket already has an event with this `event_id`.
+    Duplicate,
+}
+
+#[derive(Debug)]
+struct Pending {
+    ticket_id: String,
+    seen: HashSet<String>,
+    duplicates: usize,
+    states: Vec<State>,
+}
+
+/// Collects states by ticket, in the order tickets are first seen.
+#[derive(Debug, Default)]
+pub struct Timelines {
+    tickets: Vec<Pending>,
+    index: HashMap<String, usize>,
+    arrivals: u64,
+}
+
+impl Timelines {
+    pub fn add(&mut self, ticket_id: &str, mut state: State) -> Added {
+        state.arrival = self.arrivals;
+        self.arrivals += 1;
+        let i = match self.index.get(ticket_id) {
+            Some(&i) => i,
+            None => {
+                self.tickets.push(Pending {
+                    ticket_id: ticket_id.to_string(),
+                    seen: HashSet::new(),
+                    duplicates: 0,
+                    states: Vec::new(),
+                });
+                self.index
+                    .insert(ticket_id.to_string(), self.tickets.len() - 1);
+                self.tickets.len() - 1
+            }
+        };
+        let ticket = &mut self.tickets[i];
+        if let Some(id) = &state.event_id
+            && !ticket.seen.insert(id.clone())
+        {
+            ticket.duplicates += 1;
+            return Added::Duplicate;
+        }
+        ticket.states.push(state);
+        Added::New
+    }
+
+    pub fn tickets(&self) -> usize {
+        self.tickets.len()
+    }
+
+    /// Each ticket's timeline, in the order the tickets were first seen.
+    pub fn finish(self) -> impl Iterator<Item = Timeline> {
+        self.tickets.into_iter().map(order)
+    }
+}
+
+fn order(ticket: Pending) -> Timeline {
+    let mut states = ticket.states;
+    states.sort_by_key(State::order_key);
+
+    // Late: some event later in ticket order arrived before it.
+    let mut first_arrival_after = u64::MAX;
+    let mut out_of_order = 0;
+    for state in states.iter_mut().rev() {
+        if first_arrival_after < state.arrival {
+            state.late = true;
+            out_of_order += 1;
+        }
+        first_arrival_after = first_arrival_after.min(state.arrival);
+    }
+
+    let mut gaps = Vec::new();
+    for (index, pair) in states.windows(2).enumerate() {
+        let (prev, state) = (&pair[0], &pair[1]);
+        for field in [CodeKind::Stage, CodeKind::Status] {
+            let Some(expected) = prev.value(field) else {
+                continue;
+            };
+            let (found, reported) = match state.prior(field) {
+                Prior::Reported(v) => (v, true),
+                Prior::Unchanged => match state.value(field) {
+                    Some(v) => (v, false),
+                    None => continue,
+                },
+                Prior::Unknown => continue,
+            };
+            if found != expected {
+                gaps.push(Gap {
+                    event_id: state.event_id.clone(),
+                    index: index + 1,
+                    field,
+                    expected,
+                    found,
+                    reported,
+                });
+            }
+        }
+    }
+
+    Timeline {
+        ticket_id: ticket.ticket_id,
+        duplicates: ticket.duplicates,
+        out_of_order,
+        states,
+        gaps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn state(id: &str, updated_at: i64, old: Option<(i64, i64)>, now: (i64, i64)) -> State {
+        let (prior_stage, prior_status, kind) = match old {
+            Some((stage, status)) => (
+                Prior::Reported(stage),
+                Prior::Reported(status),
+                Kind::Updated,
+            ),
+            None => (Prior::Unknown, Prior::Unknown, Kind::Created),
+        };
+        State {
+            event_id: Some(id.to_string()),
+            source: Location::new(Arc::from("t"), 1),
+            kind,
+            arrival: 0,
+            create_time: Some(updated_at + 5),
+            updated_at: Some(updated_at),
+            stage: Some(now.0),
+            status: Some(now.1),
+            prior_stage,
+            prior_status,
+            late: false,
+        }
+    }
+
+    fn build(states: Vec<State>) -> Vec<Timeline> {
+        let mut t = Timelines::default();
+        for s in states {
+            t.add("T", s);
+        }
+        t.finish().collect()
+    }
+
+    fn ids(t: &Timeline) -> Vec<&str> {
+        t.states
+            .iter()
+            .map(|s| s.event_id.as_deref().unwrap_or("?"))
+            .collect()
+    }
+
+    #[test]
+    fn clean_sequence_has_no_flags() {
+        let t = build(vec![
+            state("c", 100, None, (1, 1)),
+            state("u1", 200, Some((1, 1)), (2, 2)),
+            state("u2", 300, Some((2, 2)), (2, 51)),
+        ]);
+        assert_eq!(t.len(), 1);
+        assert_eq!(ids(&t[0]), ["c", "u1", "u2"]);
+        assert_eq!((t[0].duplicates, t[0].out_of_order), (0, 0));
+        assert!(t[0].gaps.is_empty());
+    }
+
+    #[test]
+    fn duplicates_are_dropped_and_counted() {
+        let t = build(vec![
+            state("u1", 200, Some((1, 1)), (2, 2)),
+            state("u1", 200, Some((1, 1)), (2, 2)),
+            state("u1", 200, Some((1, 1)), (2, 2)),
+        ]);
+        assert_eq!(t[0].events(), 1);
+        assert_eq!(t[0].duplicates, 2);
+    }
+
+    #[test]
+    fn late_arrival_is_reordered_and_flagged() {
+        let t = build(vec![
+            state("u1", 200, Some((1, 1)), (2, 2)),
+            state("u3", 400, Some((2, 3)), (2, 51)),
+            state("u2", 300, Some((2, 2)), (2, 3)),
+        ]);
+        assert_eq!(ids(&t[0]), ["u1", "u2", "u3"]);
+        assert_eq!(t[0].out_of_order, 1);
+        assert!(t[0].states[1].late);
+        assert!(!t[0].states[2].late);
+        assert!(t[0].gaps.is_empty(), "{:?}", t[0].gaps);
+    }
+
+    #[test]
+    fn missed_event_is_a_gap() {
+        let t = build(vec![
+            state("u1", 200, Some((1, 1)), (2, 2)),
+            // u2 (processing -> queued) never arrived
+            state("u3", 400, Some((2, 3)), (2, 51)),
+        ]);
+        assert_eq!(
+            t[0].gaps,
+            [Gap {
+                event_id: Some("u3".into()),
+                index: 1,
+                field: CodeKind::Status,
+                expected: 2,
+                found: 3,
+                reported: true,
+            }]
+        );
+    }
+
+    #[test]
+    fn unchanged_field_implies_its_prior_value() {
+        let mut u2 = state("u2", 300, Some((2, 0)), (2, 3));
+        u2.prior_status = Prior::Unchanged;
+        let t = build(vec![state("u1", 200, Some((1, 1)), (2, 2)), u2]);
+        assert_eq!(t[0].gaps.len(), 1);
+        assert_eq!((t[0].gaps[0].expected, t[0].gaps[0].found), (2, 3));
+        assert!(!t[0].gaps[0].reported);
+    }
+
+    #[test]
+    fn unset_updated_at_orders_by_create_time() {
+        let mut c = state("c", 0, None, (1, 1));
+        c.updated_at = Some(-1);
+        c.create_time = Some(150);
+        let t = build(vec![state("u1", 200, Some((1, 1)), (2, 2)), c]);
+        assert_eq!(ids(&t[0]), ["c", "u1"]);
+        assert_eq!(t[0].out_of_order, 1);
+        assert_eq!(t[0].states[0].order_time(), Some(150));
+    }
+
+    #[test]
+    fn ties_break_on_create_time_then_arrival() {
+        let mut a = state("a", 100, Some((1, 1)), (1, 2));
+        let mut b = state("b", 100, Some((1, 2)), (1, 3));
+        a.create_time = Some(10);
+        b.create_time = Some(5);
+        let t = build(vec![a, b]);
+        assert_eq!(ids(&t[0]), ["b", "a"]);
+    }
+
+    #[test]
+    fn tickets_keep_first_seen_order() {
+        let mut t = Timelines::default();
+        t.add("B", state("1", 1, None, (1, 1)));
+        t.add("A", state("2", 1, None, (1, 1)));
+        t.add("B", state("3", 2, Some((1, 1)), (1, 2)));
+        assert_eq!(t.tickets(), 2);
+        let out: Vec<_> = t.finish().map(|t| (t.ticket_id, t.states.len())).collect();
+        assert_eq!(out, [("B".to_string(), 2), ("A".to_string(), 1)]);
+    }
+
+    #[test]
+    fn events_without_id_are_never_duplicates() {
+        let mut s = state("x", 1, None, (1, 1));
+        s.event_id = None;
+        let t = build(vec![s.clone(), s]);
+        assert_eq!((t[0].events(), t[0].duplicates), (2, 0));
+    }
+}
