@@ -84,7 +84,7 @@ Register-ArgumentCompleter -Native -CommandName 'lark-ticket' -ScriptBlock {
         }
         'lark-ticket;diff' {
             [CompletionResult]::new('--against', '--against', [CompletionResultType]::ParameterName, 'Compare the records with those in EXPECTED, field by field')
-            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'With --against: a JSON path to ignore (repeatable)')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'With --against: a JSON path to ignore, with everything under it (repeatable)')
             [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
             [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
             [CompletionResult]::new('--verification-token', '--verification-token', [CompletionResultType]::ParameterName, 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)')
@@ -94,7 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'lark-ticket' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
             [CompletionResult]::new('--max-record-size', '--max-record-size', [CompletionResultType]::ParameterName, 'Largest record accepted, in bytes (records above it are reported and skipped)')
-            [CompletionResult]::new('--timeline', '--timeline', [CompletionResultType]::ParameterName, 'Group events by ticket and show each ticket''s sequence of states')
+            [CompletionResult]::new('--timeline', '--timeline', [CompletionResultType]::ParameterName, 'Group events by ticket and show each ticket''s sequence of states, gaps and late arrivals')
             [CompletionResult]::new('--no-default-ignores', '--no-default-ignores', [CompletionResultType]::ParameterName, 'With --against: also compare header.event_id, header.create_time and header.token')
             [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

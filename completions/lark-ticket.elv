@@ -78,7 +78,7 @@ set edit:completion:arg-completer[lark-ticket] = {|@words|
         }
         &'lark-ticket;diff'= {
             cand --against 'Compare the records with those in EXPECTED, field by field'
-            cand --ignore 'With --against: a JSON path to ignore (repeatable)'
+            cand --ignore 'With --against: a JSON path to ignore, with everything under it (repeatable)'
             cand --encrypt-key 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)'
             cand --encrypt-key-file 'Read the Encrypt Key from a file (one trailing newline is stripped)'
             cand --verification-token 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)'
@@ -88,7 +88,7 @@ set edit:completion:arg-completer[lark-ticket] = {|@words|
             cand --color 'When to colour the table output'
             cand --lang 'Label language: English, or the Chinese of the Feishu documentation'
             cand --max-record-size 'Largest record accepted, in bytes (records above it are reported and skipped)'
-            cand --timeline 'Group events by ticket and show each ticket''s sequence of states'
+            cand --timeline 'Group events by ticket and show each ticket''s sequence of states, gaps and late arrivals'
             cand --no-default-ignores 'With --against: also compare header.event_id, header.create_time and header.token'
             cand --utc 'Render timestamps in UTC instead of the local time zone'
             cand -h 'Print help'

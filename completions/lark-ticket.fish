@@ -81,7 +81,7 @@ complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l utc -d
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -s V -l version -d 'Print version'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l against -d 'Compare the records with those in EXPECTED, field by field' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l ignore -d 'With --against: a JSON path to ignore (repeatable)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l ignore -d 'With --against: a JSON path to ignore, with everything under it (repeatable)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
@@ -94,7 +94,7 @@ never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l timeline -d 'Group events by ticket and show each ticket\'s sequence of states'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l timeline -d 'Group events by ticket and show each ticket\'s sequence of states, gaps and late arrivals'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l no-default-ignores -d 'With --against: also compare header.event_id, header.create_time and header.token'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -s h -l help -d 'Print help'
