@@ -38,10 +38,13 @@ impl Payload {
     pub fn from_raw(record: RawRecord) -> Result<Payload, RecordError> {
         let location = record.location;
         match record.raw {
-            Raw::Json { bytes, value } => match capture_parts(&value) {
-                Some(parts) => Payload::from_capture_record(location, parts),
-                None => Payload::new(location, Origin::Document, bytes, Some(value)),
-            },
+            Raw::Json { bytes } => {
+                let value = parse_body(&location, &bytes)?;
+                match capture_parts(&value) {
+                    Some(parts) => Payload::from_capture_record(location, parts),
+                    None => Payload::new(location, Origin::Document, bytes, Some(value)),
+                }
+            }
             Raw::Http {
                 method,
                 path,
