@@ -113,13 +113,13 @@ pub fn decrypt(key: &Secret, encrypted: &str) -> Result<Vec<u8>, DecryptError> {
 pub fn decrypt_raw(key: &Secret, mut raw: Vec<u8>) -> Result<Vec<u8>, DecryptError> {
     let len = raw.len();
     if len < 2 * BLOCK {
-        return Err(if len % BLOCK == 0 {
+        return Err(if len.is_multiple_of(BLOCK) {
             DecryptError::TooShort { len }
         } else {
             DecryptError::NotBlockMultiple { len }
         });
     }
-    if len % BLOCK != 0 {
+    if !len.is_multiple_of(BLOCK) {
         return Err(DecryptError::NotBlockMultiple { len });
     }
     let aes_key = derive_key(key);

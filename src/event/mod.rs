@@ -49,6 +49,7 @@ pub struct Envelope {
 
 /// What the event says, by type.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // one per record, never in bulk
 pub enum Body {
     UrlVerification {
         challenge: Option<String>,
