@@ -13,3 +13,4 @@ pub mod render;
 pub mod secret;
 pub mod settings;
 pub mod transition;
+pub mod verify;

@@ -2,6 +2,8 @@
 
 pub mod decrypt;
 pub mod parse;
+pub mod sign;
+pub mod verify;
 
 use std::fmt::Display;
 use std::io::{self, Write};
