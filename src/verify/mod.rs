@@ -145,7 +145,7 @@ pub fn verify(
     verdict.checks.push(token_check(content, secrets));
     verdict
         .checks
-        .push(timestamp_check(request.timestamp, clock, style));
+        .push(timestamp_check(request.timestamp, content, clock, style));
     if let Content::Event { event, .. } = content
         && let Body::UrlVerification { challenge } = &event.body
     {
@@ -310,8 +310,20 @@ fn token_check(content: &Content<'_>, secrets: Secrets<'_>) -> Check {
     }
 }
 
-fn timestamp_check(timestamp: Option<&str>, clock: Clock, style: &Style) -> Check {
+fn timestamp_check(
+    timestamp: Option<&str>,
+    content: &Content<'_>,
+    clock: Clock,
+    style: &Style,
+) -> Check {
     const NAME: &str = "timestamp";
+    if timestamp.is_none() && content.is_url_verification() {
+        return Check::new(
+            NAME,
+            Status::Skip,
+            format!("no {TIMESTAMP_HEADER} header (url_verification requests need none)"),
+        );
+    }
     let fail_or_skip = if clock.max_age.is_some() {
         Status::Fail
     } else {
@@ -331,10 +343,11 @@ fn timestamp_check(timestamp: Option<&str>, clock: Clock, style: &Style) -> Chec
         .checked_mul(1000)
         .map_or_else(|| "out of range".to_string(), |ms| style.time(ms));
     let age = clock.now.saturating_sub(seconds);
+    let span = human_span(age.unsigned_abs());
     let mut detail = if age >= 0 {
-        format!("sent {sent}, {age} s ago")
+        format!("sent {sent}, {span} ago")
     } else {
-        format!("sent {sent}, {} s in the future", age.unsigned_abs())
+        format!("sent {sent}, {span} in the future")
     };
     if seconds.unsigned_abs() >= 100_000_000_000 {
         detail.push_str(" (the value looks like milliseconds; the header is in seconds)");
@@ -358,6 +371,16 @@ fn timestamp_check(timestamp: Option<&str>, clock: Clock, style: &Style) -> Chec
     }
 }
 
+/// Seconds, with a rounder unit beside long spans: `7200 s (2 h)`.
+fn human_span(seconds: u64) -> String {
+    match seconds {
+        0..120 => format!("{seconds} s"),
+        120..7_200 => format!("{seconds} s ({} min)", seconds / 60),
+        7_200..172_800 => format!("{seconds} s ({} h)", seconds / 3_600),
+        _ => format!("{seconds} s ({} days)", seconds / 86_400),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,29 +396,33 @@ mod tests {
             now: 1_700_000_100,
             max_age: None,
         };
-        let c = timestamp_check(Some("1700000000"), clock, &style());
+        let c = timestamp_check(Some("1700000000"), &Content::NotAnEvent, clock, &style());
         assert_eq!(c.status, Status::Skip);
         assert!(c.detail.contains("100 s ago"), "{}", c.detail);
+        assert_eq!(human_span(95_484_417), "95484417 s (1105 days)");
         assert!(c.detail.contains("2023-11-14T22:13:20Z"), "{}", c.detail);
         let strict = Clock {
             max_age: Some(60),
             ..clock
         };
         assert_eq!(
-            timestamp_check(Some("1700000000"), strict, &style()).status,
+            timestamp_check(Some("1700000000"), &Content::NotAnEvent, strict, &style()).status,
             Status::Fail
         );
         assert_eq!(
-            timestamp_check(Some("1700000050"), strict, &style()).status,
+            timestamp_check(Some("1700000050"), &Content::NotAnEvent, strict, &style()).status,
             Status::Pass
         );
         assert_eq!(
-            timestamp_check(Some("1700000200"), strict, &style()).status,
+            timestamp_check(Some("1700000200"), &Content::NotAnEvent, strict, &style()).status,
             Status::Fail
         );
-        assert_eq!(timestamp_check(None, strict, &style()).status, Status::Fail);
         assert_eq!(
-            timestamp_check(Some("soon"), clock, &style()).status,
+            timestamp_check(None, &Content::NotAnEvent, strict, &style()).status,
+            Status::Fail
+        );
+        assert_eq!(
+            timestamp_check(Some("soon"), &Content::NotAnEvent, clock, &style()).status,
             Status::Skip
         );
     }
