@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
+use unicode_width::UnicodeWidthStr;
 
 use super::{Status, Verdict};
 use crate::input::Location;
@@ -65,8 +66,60 @@ pub fn table(
         "received  {}",
         verdict.received_signature.clone().unwrap_or_else(dash)
     )?;
-    let cause = diagnosis
-        .cause
-        .map_or_else(|| style.yellow("no known cause"), |c| style.yellow(c));
-    writeln!(out, "diagnosis {cause}: {}", diagnosis.message)
+    // Without a cause the message starts "no known cause reproduces...".
+    let name = diagnosis.cause.unwrap_or_default();
+    let text = match diagnosis.cause {
+        Some(name) => format!("{name}: {}", diagnosis.message),
+        None => diagnosis.message.clone(),
+    };
+    let lines = wrap(&text, width.map(|w| w.saturating_sub(INDENT.len())));
+    for (i, line) in lines.iter().enumerate() {
+        if i == 0 && !name.is_empty() {
+            // Colour the cause name only.
+            let rest = line.strip_prefix(name).unwrap_or(line);
+            writeln!(out, "diagnosis {}{rest}", style.yellow(name))?;
+        } else if i == 0 {
+            writeln!(out, "diagnosis {line}")?;
+        } else {
+            writeln!(out, "{INDENT}{line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// As wide as "diagnosis ", so wrapped lines align under the message.
+const INDENT: &str = "          ";
+
+/// Greedy word wrap to `width` columns (no wrap when the width is unknown).
+fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
+    let Some(width) = width.filter(|w| *w >= 20) else {
+        return vec![text.to_string()];
+    };
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.width() + 1 + word.width() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_on_words() {
+        assert_eq!(wrap("aaa bbb ccc", None), ["aaa bbb ccc"]);
+        assert_eq!(
+            wrap("aaaa bbbb cccc dddd eeee ffff", Some(20)),
+            ["aaaa bbbb cccc dddd", "eeee ffff"]
+        );
+    }
 }
