@@ -254,6 +254,19 @@ fn the_sdk_decrypts_what_sign_encrypts() {
     assert_eq!(String::from_utf8(out.stdout).unwrap(), body);
 }
 
+#[test]
+fn warns_when_the_node_sdk_would_reject_the_signature() {
+    let (code, _, stderr) = run(&["sign"], b"{\"a\": 1}");
+    assert_eq!(code, 0);
+    assert!(
+        stderr.starts_with("lark-ticket: warning: -: the body is not compact JSON"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["sign"], b"{\"a\":1}");
+    assert_eq!(code, 0);
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
 // ---- errors ----
 
 #[test]

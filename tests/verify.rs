@@ -115,6 +115,12 @@ fn body_file_with_flags() {
     assert_eq!(r["ok"], true);
     assert_eq!(status(&r, "signature"), "pass");
     assert_eq!(status(&r, "token"), "pass");
+    // The file ends with a newline, so it is not what JSON.stringify writes.
+    let detail = check(&r, "signature")["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("the Node SDK would still reject it"),
+        "{detail}"
+    );
     assert_eq!(r["expected_signature"], sig.as_str());
     assert_eq!(r["received_signature"], sig.as_str());
     assert_eq!(r["diagnosis"], Value::Null);
@@ -163,6 +169,9 @@ fn http_capture() {
     let r = out.one();
     assert_eq!(status(&r, "signature"), "pass");
     assert_eq!(status(&r, "token"), "pass");
+    // A compact body, as the platform sends: the Node SDK agrees.
+    let detail = check(&r, "signature")["detail"].as_str().unwrap();
+    assert!(!detail.contains("Node SDK"), "{detail}");
 }
 
 #[test]

@@ -43,6 +43,16 @@ pub fn run(
         Some(nonce) => nonce.clone(),
         None => random_nonce()?,
     };
+    if !args.encrypt
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body)
+        && !crate::verify::is_compact(&value, &body)
+    {
+        report.warning(
+            &Location::new(input.name(), 0),
+            "the body is not compact JSON: the Node SDK hashes JSON.stringify of the parsed body \
+             and will reject this signature (sign the output of `jq -cj . FILE` for a Node handler)",
+        );
+    }
     let signed = sign(key, &body, &timestamp, &nonce, args.encrypt.then_some(iv))
         .context("cannot encrypt the body")?;
     match settings.output {

@@ -292,7 +292,7 @@ fn serializations(value: &Value) -> Vec<(Vec<u8>, &'static str)> {
     let mut forms = vec![
         (
             compact.clone().into_bytes(),
-            "compact, as JSON.stringify writes it (the Node SDK hashes this)",
+            "compact, as JSON.stringify writes it and the Node SDK hashes it",
         ),
         (
             escape_non_ascii(&compact, false).into_bytes(),

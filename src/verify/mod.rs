@@ -218,14 +218,14 @@ fn signature_check(
         ));
     };
     if crypto::signatures_equal(expected, received) {
-        return Ok(Check::new(
-            NAME,
-            Status::Pass,
-            format!(
-                "matches: SHA-256 over timestamp + nonce + Encrypt Key + the {}-byte body",
-                request.body.len()
-            ),
-        ));
+        let mut detail = format!(
+            "matches: SHA-256 over timestamp + nonce + Encrypt Key + the {}-byte body",
+            request.body.len()
+        );
+        if request.value.is_some_and(|v| !is_compact(v, request.body)) {
+            detail.push_str(NODE_NOTE);
+        }
+        return Ok(Check::new(NAME, Status::Pass, detail));
     }
     let plaintext = match content {
         Content::Event { plaintext, .. } => *plaintext,
@@ -250,6 +250,16 @@ fn signature_check(
     };
     verdict.diagnosis = Some(diagnosis);
     Ok(Check::new(NAME, Status::Fail, detail))
+}
+
+/// Appended to a passing signature whose body is not compact JSON.
+pub const NODE_NOTE: &str = "; the Node SDK would still reject it: it hashes JSON.stringify of the \
+     parsed body, and this body is not compact JSON";
+
+/// Whether `body` is the compact serialization of `value` (what the Node
+/// SDK hashes instead of the raw bytes).
+pub fn is_compact(value: &Value, body: &[u8]) -> bool {
+    serde_json::to_vec(value).is_ok_and(|compact| compact == body)
 }
 
 fn token_check(content: &Content<'_>, secrets: Secrets<'_>) -> Check {
