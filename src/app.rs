@@ -63,8 +63,8 @@ fn dispatch(
         Command::Decrypt(args) => commands::decrypt::run(args, settings, out, report),
         Command::Parse(args) => commands::parse::run(args, settings, out, report),
         Command::Diff(args) => commands::diff::run(args, settings, out, report),
-        Command::Verify(_) => commands::not_yet_implemented("verify"),
-        Command::Sign(_) => commands::not_yet_implemented("sign"),
+        Command::Verify(args) => commands::verify::run(args, settings, out, report),
+        Command::Sign(args) => commands::sign::run(args, settings, out, report),
         Command::Listen(_) => commands::not_yet_implemented("listen"),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "lark-ticket", out);

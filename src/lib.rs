@@ -15,3 +15,4 @@ pub mod secret;
 pub mod settings;
 pub mod timeline;
 pub mod transition;
+pub mod verify;

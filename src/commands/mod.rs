@@ -3,6 +3,8 @@
 pub mod decrypt;
 pub mod diff;
 pub mod parse;
+pub mod sign;
+pub mod verify;
 
 use std::fmt::Display;
 use std::io::{self, Write};

@@ -56,7 +56,7 @@ impl Input {
         }
     }
 
-    fn open(&self) -> Result<Box<dyn Read>, RecordError> {
+    pub fn open(&self) -> Result<Box<dyn Read>, RecordError> {
         match self {
             Input::Stdin => Ok(Box::new(io::stdin().lock())),
             Input::File(path) => open_file(path)

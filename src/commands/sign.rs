@@ -1,0 +1,84 @@
+//! `sign`: the signature headers (and, with `--encrypt`, the encrypted body)
+//! of a test request.
+
+use std::io::{Read, Write};
+
+use anyhow::Context as _;
+
+use super::Reporter;
+use crate::cli::{OutputFormat, SignArgs};
+use crate::exit::ExitStatus;
+use crate::input::{Input, Location, RecordError};
+use crate::settings::Settings;
+use crate::verify::sign::{parse_iv, random_nonce, sign};
+
+pub fn run(
+    args: &SignArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    report: &mut Reporter,
+) -> anyhow::Result<ExitStatus> {
+    let Some(key) = settings.encrypt_key.as_ref() else {
+        anyhow::bail!(
+            "sign needs the Encrypt Key: set LARK_ENCRYPT_KEY, or pass --encrypt-key-file PATH (or --encrypt-key KEY)"
+        );
+    };
+    let iv = args.iv.as_deref().map(parse_iv).transpose()?;
+    let input = Input::from_args(args.file.as_slice())
+        .into_iter()
+        .next()
+        .unwrap_or(Input::Stdin);
+    let body = match read_bounded(&input, settings.max_record) {
+        Ok(body) => body,
+        Err(e) => {
+            report.error(&e);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let timestamp = match &args.timestamp {
+        Some(ts) => ts.clone(),
+        None => jiff::Timestamp::now().as_second().to_string(),
+    };
+    let nonce = match &args.nonce {
+        Some(nonce) => nonce.clone(),
+        None => random_nonce()?,
+    };
+    if !args.encrypt
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body)
+        && !crate::verify::is_compact(&value, &body)
+    {
+        report.warning(
+            &Location::new(input.name(), 0),
+            "the body is not compact JSON: the Node SDK hashes JSON.stringify of the parsed body \
+             and will reject this signature (sign the output of `jq -cj . FILE` for a Node handler)",
+        );
+    }
+    let signed = sign(key, &body, &timestamp, &nonce, args.encrypt.then_some(iv))
+        .context("cannot encrypt the body")?;
+    match settings.output {
+        OutputFormat::Json => {
+            serde_json::to_writer(&mut *out, &signed.json())?;
+            writeln!(out)?;
+        }
+        OutputFormat::Table => out.write_all(signed.curl_lines(args.encrypt).as_bytes())?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// The whole input, byte for byte, up to the record bound.
+fn read_bounded(input: &Input, max: usize) -> Result<Vec<u8>, RecordError> {
+    let location = Location::new(input.name(), 0);
+    let mut body = Vec::new();
+    input
+        .open()?
+        .take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut body)
+        .map_err(|e| RecordError::new(location.clone(), e.to_string()))?;
+    if body.len() > max {
+        return Err(RecordError::new(
+            location,
+            format!("body exceeds the {max} byte bound (raise it with --max-record-size)"),
+        ));
+    }
+    Ok(body)
+}

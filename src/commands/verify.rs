@@ -1,0 +1,181 @@
+//! `verify`: signature, token and timestamp checks of each request, with a
+//! diagnosis of signature mismatches.
+
+use std::io::{Read, Write};
+
+use super::Reporter;
+use crate::cli::{OutputFormat, VerifyArgs};
+use crate::event::Event;
+use crate::exit::ExitStatus;
+use crate::input::{Headers, Input, RecordError};
+use crate::record::{Payload, Record};
+use crate::render::table::terminal_width;
+use crate::settings::Settings;
+use crate::verify::report as show;
+use crate::verify::{
+    self, Clock, Content, NONCE_HEADER, Request, SIGNATURE_HEADER, Secrets, TIMESTAMP_HEADER,
+    request,
+};
+
+const KEY_HINT: &str =
+    "set LARK_ENCRYPT_KEY, or pass --encrypt-key-file PATH (or --encrypt-key KEY)";
+
+struct Run<'a> {
+    settings: &'a Settings,
+    overrides: Headers,
+    clock: Clock,
+    width: Option<usize>,
+    first: bool,
+}
+
+pub fn run(
+    args: &VerifyArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    report: &mut Reporter,
+) -> anyhow::Result<ExitStatus> {
+    let mut overrides = request::parse_header_flags(&args.headers)?;
+    for (name, value) in [
+        (TIMESTAMP_HEADER, &args.timestamp),
+        (NONCE_HEADER, &args.nonce),
+        (SIGNATURE_HEADER, &args.signature),
+    ] {
+        if let Some(value) = value {
+            overrides.set(name, value.as_str());
+        }
+    }
+    let mut run = Run {
+        settings,
+        overrides,
+        clock: Clock {
+            now: args
+                .now
+                .unwrap_or_else(|| jiff::Timestamp::now().as_second()),
+            max_age: args.max_age,
+        },
+        width: terminal_width(),
+        first: true,
+    };
+    let input = Input::from_args(args.file.as_slice())
+        .into_iter()
+        .next()
+        .unwrap_or(Input::Stdin);
+    let bytes = match read_all(&input) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            report.error(&e);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let mut status = ExitStatus::Success;
+    for payload in request::payloads(input.name(), bytes, settings.max_record) {
+        match payload {
+            Ok(payload) => status = status.and(run.one(payload, out, report)?),
+            Err(e) => report.error(&e),
+        }
+    }
+    Ok(report.status(status))
+}
+
+fn read_all(input: &Input) -> Result<Vec<u8>, RecordError> {
+    let mut bytes = Vec::new();
+    input.open()?.read_to_end(&mut bytes).map_err(|e| {
+        RecordError::new(crate::input::Location::new(input.name(), 0), e.to_string())
+    })?;
+    Ok(bytes)
+}
+
+impl Run<'_> {
+    fn one(
+        &mut self,
+        payload: Payload,
+        out: &mut dyn Write,
+        report: &mut Reporter,
+    ) -> anyhow::Result<ExitStatus> {
+        let key = self.settings.encrypt_key.as_ref();
+        let mut headers = payload.headers.clone();
+        for (name, value) in self.overrides.iter() {
+            headers.set(name, value);
+        }
+        let location = payload.location.clone();
+        let encrypted = payload.encrypted_field().is_some();
+        if encrypted && key.is_none() {
+            if let Err(e) = payload.decode(None) {
+                report.error(&e);
+            }
+            return Ok(ExitStatus::Error);
+        }
+        // The body and its JSON outlive a failed decryption: the signature
+        // covers the wrapper, so it can still be checked and diagnosed.
+        let kept = encrypted.then(|| (payload.body.clone(), payload.value.clone()));
+        let decoded: Result<Record, (Vec<u8>, serde_json::Value)> = match payload.decode(key) {
+            Ok(record) => Ok(record),
+            Err(e) => {
+                report.error(&e);
+                match kept {
+                    Some(kept) => Err(kept),
+                    None => return Ok(ExitStatus::Error),
+                }
+            }
+        };
+        let event = decoded
+            .as_ref()
+            .ok()
+            .and_then(|r| Event::from_value(r.value()).ok());
+        let (body, value, plaintext) = match &decoded {
+            Ok(r) => (
+                &r.payload.body,
+                &r.payload.value,
+                r.plaintext.as_ref().map(|p| p.bytes.as_slice()),
+            ),
+            Err((body, value)) => (body, value, None),
+        };
+        let content = match (&decoded, &event) {
+            (Err(_), _) => Content::Undecrypted,
+            (Ok(_), Some(event)) => Content::Event { event, plaintext },
+            (Ok(_), None) => Content::NotAnEvent,
+        };
+        let request = Request {
+            timestamp: headers.get(TIMESTAMP_HEADER),
+            nonce: headers.get(NONCE_HEADER),
+            signature: headers.get(SIGNATURE_HEADER),
+            body,
+            value: Some(value),
+        };
+        let secrets = Secrets {
+            key,
+            token: self.settings.verification_token.as_ref(),
+        };
+        let verdict = match verify::verify(
+            &request,
+            &content,
+            secrets,
+            self.clock,
+            &self.settings.style,
+        ) {
+            Ok(verdict) => verdict,
+            Err(e) => {
+                report.error(&RecordError::new(location, e.to_string()).with_hint(Some(KEY_HINT)));
+                return Ok(ExitStatus::Error);
+            }
+        };
+        match self.settings.output {
+            OutputFormat::Json => {
+                serde_json::to_writer(&mut *out, &show::json(&location, &verdict))?;
+                writeln!(out)?;
+            }
+            OutputFormat::Table => {
+                if !self.first {
+                    writeln!(out)?;
+                }
+                show::table(out, &self.settings.style, self.width, &location, &verdict)?;
+            }
+        }
+        self.first = false;
+        Ok(if verdict.ok() {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Negative
+        })
+    }
+}

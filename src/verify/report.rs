@@ -1,0 +1,125 @@
+//! A verdict for people (a table of checks, then the diagnosis) and for
+//! scripts (one JSON object per request).
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+use unicode_width::UnicodeWidthStr;
+
+use super::{Status, Verdict};
+use crate::input::Location;
+use crate::render::Style;
+use crate::render::table::new_table;
+
+/// `{"source","ok","checks","expected_signature","received_signature","diagnosis"}`.
+pub fn json(location: &Location, verdict: &Verdict) -> Value {
+    json!({
+        "source": location.to_string(),
+        "ok": verdict.ok(),
+        "checks": verdict.checks,
+        "expected_signature": verdict.expected_signature,
+        "received_signature": verdict.received_signature,
+        "diagnosis": verdict.diagnosis,
+    })
+}
+
+pub fn table(
+    out: &mut dyn Write,
+    style: &Style,
+    width: Option<usize>,
+    location: &Location,
+    verdict: &Verdict,
+) -> io::Result<()> {
+    let outcome = if verdict.ok() {
+        style.green("ok")
+    } else {
+        let failed: Vec<&str> = verdict
+            .checks
+            .iter()
+            .filter(|c| c.status == Status::Fail)
+            .map(|c| c.name)
+            .collect();
+        style.red(&format!("FAILED: {}", failed.join(", ")))
+    };
+    writeln!(out, "{} {}", style.bold(&location.to_string()), outcome)?;
+    let mut table = new_table(width);
+    for check in &verdict.checks {
+        let status = match check.status {
+            Status::Pass => style.green("pass"),
+            Status::Fail => style.red("fail"),
+            Status::Skip => style.dim("skip"),
+        };
+        table.add_row(vec![check.name.to_string(), status, check.detail.clone()]);
+    }
+    writeln!(out, "{table}")?;
+    let Some(diagnosis) = &verdict.diagnosis else {
+        return Ok(());
+    };
+    let dash = || style.dim("-");
+    writeln!(
+        out,
+        "expected  {}",
+        verdict.expected_signature.clone().unwrap_or_else(dash)
+    )?;
+    writeln!(
+        out,
+        "received  {}",
+        verdict.received_signature.clone().unwrap_or_else(dash)
+    )?;
+    // Without a cause the message starts "no known cause reproduces...".
+    let name = diagnosis.cause.unwrap_or_default();
+    let text = match diagnosis.cause {
+        Some(name) => format!("{name}: {}", diagnosis.message),
+        None => diagnosis.message.clone(),
+    };
+    let lines = wrap(&text, width.map(|w| w.saturating_sub(INDENT.len())));
+    for (i, line) in lines.iter().enumerate() {
+        if i == 0 && !name.is_empty() {
+            // Colour the cause name only.
+            let rest = line.strip_prefix(name).unwrap_or(line);
+            writeln!(out, "diagnosis {}{rest}", style.yellow(name))?;
+        } else if i == 0 {
+            writeln!(out, "diagnosis {line}")?;
+        } else {
+            writeln!(out, "{INDENT}{line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// As wide as "diagnosis ", so wrapped lines align under the message.
+const INDENT: &str = "          ";
+
+/// Greedy word wrap to `width` columns (no wrap when the width is unknown).
+fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
+    let Some(width) = width.filter(|w| *w >= 20) else {
+        return vec![text.to_string()];
+    };
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.width() + 1 + word.width() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_on_words() {
+        assert_eq!(wrap("aaa bbb ccc", None), ["aaa bbb ccc"]);
+        assert_eq!(
+            wrap("aaaa bbbb cccc dddd eeee ffff", Some(20)),
+            ["aaaa bbbb cccc dddd", "eeee ffff"]
+        );
+    }
+}
