@@ -52,7 +52,6 @@ pub struct Envelope {
 // add an allocation per record on the hot path for no memory benefit.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[allow(clippy::large_enum_variant)] // one per record, never in bulk
 pub enum Body {
     UrlVerification {
         challenge: Option<String>,
