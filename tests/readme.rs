@@ -1,7 +1,10 @@
-//! The README's examples are real: every `$ command` in a ```console block
-//! is run (in a scratch directory that sees `testdata/`) and its output must
-//! be exactly what the README shows; every `lark-ticket ...` line in a ```sh
-//! block must succeed.
+//! The README's examples are real. Every `$ command` in a ```console block is
+//! run (in a scratch directory that sees `testdata/`) and must print exactly
+//! what the README shows; a line `...` in the shown output stands for any
+//! number of lines. A command ending in `\` continues on the next line, and
+//! `$ export ...` applies to the rest of its `## ` section, as it would for a
+//! reader following along.
+//! Every `lark-ticket ...` line in a ```sh block must succeed.
 
 mod common;
 
@@ -20,14 +23,17 @@ fn examples(readme: &str) -> Vec<Example> {
     let mut out = Vec::new();
     let mut block: Option<&str> = None;
     let mut current: Option<Example> = None;
-    // `export` and `mkdir` lines of a ```sh block set up the commands after them.
-    let mut exports = String::new();
+    let mut continued = false;
+    // `export` (and, in ```sh blocks, `mkdir`) lines set up the commands after them.
+    let mut setup = String::new();
     for (i, line) in readme.lines().enumerate() {
+        if block.is_none() && line.starts_with("## ") {
+            setup.clear();
+        }
         if let Some(lang) = line.strip_prefix("```") {
             if block.is_some() {
                 out.extend(current.take());
                 block = None;
-                exports.clear();
             } else {
                 block = Some(if lang.is_empty() { "text" } else { lang });
             }
@@ -35,11 +41,19 @@ fn examples(readme: &str) -> Vec<Example> {
         }
         match block {
             Some("console") => {
-                if let Some(cmd) = line.strip_prefix("$ ") {
+                if continued && let Some(ex) = current.as_mut() {
+                    ex.command.push('\n');
+                    ex.command.push_str(line);
+                    continued = line.ends_with('\\');
+                } else if let Some(cmd) = line.strip_prefix("$ export ") {
                     out.extend(current.take());
+                    setup.push_str(&format!("export {cmd}\n"));
+                } else if let Some(cmd) = line.strip_prefix("$ ") {
+                    out.extend(current.take());
+                    continued = cmd.ends_with('\\');
                     current = Some(Example {
                         line: i + 1,
-                        command: cmd.to_string(),
+                        command: format!("{setup}{cmd}"),
                         expected: Some(String::new()),
                     });
                 } else if let Some(ex) = current.as_mut()
@@ -50,13 +64,13 @@ fn examples(readme: &str) -> Vec<Example> {
                 }
             }
             Some("sh") if line.starts_with("export ") || line.starts_with("mkdir ") => {
-                exports.push_str(line);
-                exports.push('\n');
+                setup.push_str(line);
+                setup.push('\n');
             }
             Some("sh") if line.starts_with("lark-ticket ") || line.starts_with("LARK_") => {
                 out.push(Example {
                     line: i + 1,
-                    command: format!("{exports}{line}"),
+                    command: format!("{setup}{line}"),
                     expected: None,
                 });
             }
@@ -66,13 +80,33 @@ fn examples(readme: &str) -> Vec<Example> {
     out
 }
 
-fn normalize(text: &str) -> String {
-    text.lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
-        .trim_end()
-        .to_string()
+fn lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text.lines().map(|l| l.trim_end().to_string()).collect();
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines
+}
+
+/// Whether `got` matches `shown`, where a `...` line in `shown` matches any
+/// run of lines.
+fn matches(shown: &[String], got: &[String]) -> bool {
+    match shown.split_first() {
+        None => got.is_empty(),
+        Some((first, rest)) if first == "..." => {
+            (0..=got.len()).any(|skip| matches(rest, &got[skip..]))
+        }
+        Some((first, rest)) => got.first() == Some(first) && matches(rest, &got[1..]),
+    }
+}
+
+#[test]
+fn ellipsis_matching() {
+    let v = |s: &str| lines(s);
+    assert!(matches(&v("a\n...\nd"), &v("a\nb\nc\nd")));
+    assert!(matches(&v("a\n...\nd"), &v("a\nd")));
+    assert!(!matches(&v("a\n...\nd"), &v("a\nb")));
+    assert!(!matches(&v("a\nb"), &v("a\nc")));
 }
 
 #[test]
@@ -101,22 +135,23 @@ fn readme_examples_run_as_shown() {
             .env("PATH", &path)
             .env("TZ", "UTC")
             .env("HOME", scratch.path())
+            .env_remove("COLUMNS")
             .env_remove("LARK_ENCRYPT_KEY")
             .env_remove("LARK_VERIFICATION_TOKEN")
             .env_remove("NO_COLOR")
-            .env_remove("COLUMNS")
+            .env_remove("CI")
             .output()
             .unwrap();
         let got = String::from_utf8_lossy(&out.stdout);
         match &ex.expected {
             Some(expected) => {
-                if normalize(&got) != normalize(expected) {
+                if !matches(&lines(expected), &lines(&got)) {
                     failures.push(format!(
                         "README.md:{}: `{}`\n--- README shows\n{}\n--- the binary prints\n{}",
                         ex.line,
                         ex.command,
-                        normalize(expected),
-                        normalize(&got)
+                        lines(expected).join("\n"),
+                        lines(&got).join("\n")
                     ));
                 }
             }
