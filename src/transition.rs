@@ -1,8 +1,9 @@
 //! `old_object` -> `object`: what changed in a ticket update.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::event::fields::{Issues, join};
+use crate::event::raw::{Nested, RawOld, RawTicket};
 use crate::event::{CodeKind, Ticket};
 
 /// The `old_object` fields the schema documents, in display order.
@@ -31,48 +32,49 @@ pub struct Transition {
 /// order, then any others in payload order (each a schema issue).
 pub fn from_old_object(
     ticket: &Ticket,
-    object: &Map<String, Value>,
-    old: &Map<String, Value>,
+    object: Option<&Nested<RawTicket<'_>>>,
+    old: &RawOld<'_>,
     path: &str,
     issues: &mut Issues,
 ) -> Vec<Transition> {
-    let mut out = Vec::with_capacity(old.len());
-    for field in DOCUMENTED_FIELDS {
-        let Some(old_value) = old.get(field) else {
-            continue;
-        };
-        let field_path = join(path, field);
-        let (from, to) = match field {
-            "stage" => (
-                issues
-                    .code_value(old_value, &field_path, CodeKind::Stage)
-                    .map(|v| FieldValue::Code(CodeKind::Stage, v)),
-                ticket.stage.map(|v| FieldValue::Code(CodeKind::Stage, v)),
-            ),
-            "status" => (
-                issues
-                    .code_value(old_value, &field_path, CodeKind::Status)
-                    .map(|v| FieldValue::Code(CodeKind::Status, v)),
-                ticket.status.map(|v| FieldValue::Code(CodeKind::Status, v)),
-            ),
-            _ => (
-                issues
-                    .int_value(old_value, &field_path)
-                    .map(FieldValue::Time),
-                ticket.updated_at.map(FieldValue::Time),
-            ),
-        };
-        out.push(Transition::new(field, from, to));
+    let mut out = Vec::with_capacity(3 + old.others.len());
+    if let Some(value) = &old.stage {
+        let from = issues.code(Some(value), path, "stage", CodeKind::Stage);
+        out.push(Transition::new(
+            "stage",
+            from.map(|v| FieldValue::Code(CodeKind::Stage, v)),
+            ticket.stage.map(|v| FieldValue::Code(CodeKind::Stage, v)),
+        ));
     }
-    for (field, old_value) in old {
-        if DOCUMENTED_FIELDS.contains(&field.as_str()) {
-            continue;
-        }
+    if let Some(value) = &old.status {
+        let from = issues.code(Some(value), path, "status", CodeKind::Status);
+        out.push(Transition::new(
+            "status",
+            from.map(|v| FieldValue::Code(CodeKind::Status, v)),
+            ticket.status.map(|v| FieldValue::Code(CodeKind::Status, v)),
+        ));
+    }
+    if let Some(value) = &old.updated_at {
+        let from = issues.int(Some(value), path, "updated_at");
+        out.push(Transition::new(
+            "updated_at",
+            from.map(FieldValue::Time),
+            ticket.updated_at.map(FieldValue::Time),
+        ));
+    }
+    let others = match object {
+        Some(Nested::Value(object)) => object.others.as_slice(),
+        _ => &[],
+    };
+    for (field, old_value) in &old.others {
         issues.warn(
             join(path, field),
             "not a documented old_object field (stage, status, updated_at)",
         );
-        let to = object.get(field).cloned().map(FieldValue::Raw);
+        let to = others
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| FieldValue::Raw(v.clone()));
         out.push(Transition::new(
             field,
             Some(FieldValue::Raw(old_value.clone())),
@@ -100,12 +102,16 @@ mod tests {
 
     fn run(object: Value, old: Value) -> (Vec<Transition>, Issues) {
         let mut issues = Issues::default();
-        let object = object.as_object().unwrap().clone();
-        let ticket = Ticket::read(&object, "event.object", true, &mut issues);
+        let object: Nested<RawTicket> = serde::Deserialize::deserialize(&object).unwrap();
+        let Nested::Value(raw) = &object else {
+            panic!()
+        };
+        let ticket = Ticket::read(raw, "event.object", true, &mut issues);
+        let old: RawOld = serde::Deserialize::deserialize(&old).unwrap();
         let t = from_old_object(
             &ticket,
-            &object,
-            old.as_object().unwrap(),
+            Some(&object),
+            &old,
             "event.old_object",
             &mut issues,
         );

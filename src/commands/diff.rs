@@ -65,13 +65,14 @@ fn rows(
         let Body::TicketUpdated {
             ticket,
             transitions,
+            old_object,
         } = &event.body
         else {
             totals.skipped.add(event_type_name(&event));
             continue;
         };
         totals.updates += 1;
-        if !has_old_object(record.value()) {
+        if !old_object {
             totals.without_old_object += 1;
             report.warning(record.location(), "no event.old_object: nothing to diff");
             continue;
@@ -157,7 +158,13 @@ fn timeline(
         let Some((record, event)) = decode(record, report) else {
             continue;
         };
-        let has_old = has_old_object(record.value());
+        let has_old = matches!(
+            event.body,
+            Body::TicketUpdated {
+                old_object: true,
+                ..
+            }
+        );
         let Some((ticket_id, state)) =
             State::from_event(record.location().clone(), &event, has_old)
         else {
@@ -241,15 +248,6 @@ fn load(files: &[PathBuf], settings: &Settings, report: &mut Reporter) -> Vec<Op
         }
     }
     values
-}
-
-/// `old_object` says which fields changed; without it there is nothing to
-/// diff and no prior state to check.
-fn has_old_object(value: &Value) -> bool {
-    value
-        .get("event")
-        .and_then(|e| e.get("old_object"))
-        .is_some_and(Value::is_object)
 }
 
 /// The table's closing line says what was skipped; NDJSON has no such line,

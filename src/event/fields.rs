@@ -1,10 +1,10 @@
 //! Lenient field reading: every payload field is optional in practice, and a
 //! field of the wrong type is kept when it can be and reported as an issue
-//! (a warning, and a deviation for `parse --strict`).
-
-use serde_json::{Map, Value};
+//! (a warning, and a deviation for `parse --strict`). Paths are only built
+//! when there is an issue to report.
 
 use super::labels::{CodeKind, Lang};
+use super::raw::{Kind, Nested, NestedList, Scalar};
 
 /// A way the payload departs from the documented schema.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,24 +43,25 @@ impl Issues {
         });
     }
 
-    fn wrong_type(&mut self, path: String, expected: &str, found: &Value) {
-        self.warn(
-            path,
-            format!("expected {expected}, found {}", type_name(found)),
-        );
+    pub fn wrong_type(&mut self, path: String, expected: &str, found: Kind) {
+        self.warn(path, format!("expected {expected}, found {}", found.name()));
     }
 
     /// A string field; numbers are kept as their text.
-    pub fn string(&mut self, obj: &Map<String, Value>, key: &str, path: &str) -> Option<String> {
-        match obj.get(key)? {
-            Value::Null => None,
-            Value::String(s) => Some(s.clone()),
-            v @ Value::Number(n) => {
-                self.wrong_type(join(path, key), "a string", v);
+    pub fn string(&mut self, value: Option<&Scalar<'_>>, path: &str, key: &str) -> Option<String> {
+        match value? {
+            Scalar::Null => None,
+            Scalar::Str(s) => Some(s.to_string()),
+            Scalar::Int(i) => {
+                self.wrong_type(join(path, key), "a string", Kind::Number);
+                Some(i.to_string())
+            }
+            Scalar::Number(n) => {
+                self.wrong_type(join(path, key), "a string", Kind::Number);
                 Some(n.to_string())
             }
-            v => {
-                self.wrong_type(join(path, key), "a string", v);
+            other => {
+                self.wrong_type(join(path, key), "a string", other.kind());
                 None
             }
         }
@@ -69,60 +70,48 @@ impl Issues {
     /// A string or a number, both documented forms (`position`).
     pub fn string_or_number(
         &mut self,
-        obj: &Map<String, Value>,
-        key: &str,
+        value: Option<&Scalar<'_>>,
         path: &str,
+        key: &str,
     ) -> Option<String> {
-        match obj.get(key)? {
-            Value::Null => None,
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            v => {
-                self.wrong_type(join(path, key), "a string or a number", v);
+        match value? {
+            Scalar::Null => None,
+            Scalar::Str(s) => Some(s.to_string()),
+            Scalar::Int(i) => Some(i.to_string()),
+            Scalar::Number(n) => Some(n.to_string()),
+            other => {
+                self.wrong_type(join(path, key), "a string or a number", other.kind());
                 None
             }
         }
     }
 
     /// An integer field; numeric strings are kept.
-    pub fn int(&mut self, obj: &Map<String, Value>, key: &str, path: &str) -> Option<i64> {
-        let value = obj.get(key)?;
-        self.int_value(value, &join(path, key))
-    }
-
-    pub fn int_value(&mut self, value: &Value, path: &str) -> Option<i64> {
-        match value {
-            Value::Null => None,
-            Value::Number(n) => match n.as_i64() {
-                Some(i) => Some(i),
-                None => {
-                    self.warn(path.to_string(), format!("expected an integer, found {n}"));
-                    None
-                }
-            },
-            Value::String(s) => match s.trim().parse::<i64>() {
-                Ok(i) => {
-                    self.wrong_type(path.to_string(), "an integer", value);
-                    Some(i)
-                }
-                Err(_) => {
-                    self.wrong_type(path.to_string(), "an integer", value);
-                    None
-                }
-            },
-            v => {
-                self.wrong_type(path.to_string(), "an integer", v);
+    pub fn int(&mut self, value: Option<&Scalar<'_>>, path: &str, key: &str) -> Option<i64> {
+        match value? {
+            Scalar::Null => None,
+            Scalar::Int(i) => Some(*i),
+            Scalar::Number(n) => {
+                self.warn(join(path, key), format!("expected an integer, found {n}"));
+                None
+            }
+            Scalar::Str(s) => {
+                self.wrong_type(join(path, key), "an integer", Kind::String);
+                s.trim().parse::<i64>().ok()
+            }
+            other => {
+                self.wrong_type(join(path, key), "an integer", other.kind());
                 None
             }
         }
     }
 
-    pub fn boolean(&mut self, obj: &Map<String, Value>, key: &str, path: &str) -> Option<bool> {
-        match obj.get(key)? {
-            Value::Null => None,
-            Value::Bool(b) => Some(*b),
-            v => {
-                self.wrong_type(join(path, key), "a boolean", v);
+    pub fn boolean(&mut self, value: Option<&Scalar<'_>>, path: &str, key: &str) -> Option<bool> {
+        match value? {
+            Scalar::Null => None,
+            Scalar::Bool(b) => Some(*b),
+            other => {
+                self.wrong_type(join(path, key), "a boolean", other.kind());
                 None
             }
         }
@@ -132,20 +121,15 @@ impl Issues {
     /// adds a warning.
     pub fn code(
         &mut self,
-        obj: &Map<String, Value>,
-        key: &str,
+        value: Option<&Scalar<'_>>,
         path: &str,
+        key: &str,
         kind: CodeKind,
     ) -> Option<i64> {
-        let value = obj.get(key)?;
-        self.code_value(value, &join(path, key), kind)
-    }
-
-    pub fn code_value(&mut self, value: &Value, path: &str, kind: CodeKind) -> Option<i64> {
-        let n = self.int_value(value, path)?;
+        let n = self.int(value, path, key)?;
         if kind.label(n, Lang::En).is_none() {
             self.warn(
-                path.to_string(),
+                join(path, key),
                 format!("unknown {} value {n}", kind.name()),
             );
         }
@@ -153,45 +137,50 @@ impl Issues {
     }
 
     /// A nested object; anything else is an issue.
-    pub fn object<'a>(
+    pub fn object<'v, T>(
         &mut self,
-        obj: &'a Map<String, Value>,
-        key: &str,
+        value: Option<&'v Nested<T>>,
         path: &str,
-    ) -> Option<&'a Map<String, Value>> {
-        match obj.get(key)? {
-            Value::Null => None,
-            Value::Object(map) => Some(map),
-            v => {
-                self.wrong_type(join(path, key), "an object", v);
+        key: &str,
+    ) -> Option<&'v T> {
+        match value? {
+            Nested::Value(v) => Some(v),
+            Nested::Wrong(Kind::Null) => None,
+            Nested::Wrong(kind) => {
+                self.wrong_type(join(path, key), "an object", *kind);
                 None
             }
         }
     }
 
     /// A nested array; anything else is an issue.
-    pub fn array<'a>(
+    pub fn array<'v, T>(
         &mut self,
-        obj: &'a Map<String, Value>,
-        key: &str,
+        value: Option<&'v NestedList<T>>,
         path: &str,
-    ) -> Option<&'a [Value]> {
-        match obj.get(key)? {
-            Value::Null => None,
-            Value::Array(items) => Some(items),
-            v => {
-                self.wrong_type(join(path, key), "an array", v);
+        key: &str,
+    ) -> Option<&'v [Nested<T>]> {
+        match value? {
+            NestedList::Items(items) => Some(items),
+            NestedList::Wrong(Kind::Null) => None,
+            NestedList::Wrong(kind) => {
+                self.wrong_type(join(path, key), "an array", *kind);
                 None
             }
         }
     }
 
     /// A field the schema requires (for `--strict`).
-    pub fn require(&mut self, obj: &Map<String, Value>, key: &str, path: &str) {
-        if obj.get(key).is_none_or(Value::is_null) {
+    pub fn require(&mut self, present: bool, path: &str, key: &str) {
+        if !present {
             self.deviate(join(path, key), "missing");
         }
     }
+}
+
+/// Whether a field holds something other than null.
+pub fn present(value: Option<&Scalar<'_>>) -> bool {
+    value.is_some_and(|v| *v != Scalar::Null)
 }
 
 pub fn join(path: &str, key: &str) -> String {
@@ -199,16 +188,5 @@ pub fn join(path: &str, key: &str) -> String {
         key.to_string()
     } else {
         format!("{path}.{key}")
-    }
-}
-
-pub fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

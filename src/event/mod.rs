@@ -3,13 +3,16 @@
 
 pub mod fields;
 pub mod labels;
+pub mod raw;
 pub mod ticket;
 
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde_json::Value;
 
 use crate::transition::{self, Transition};
 pub use fields::{Issue, Issues};
 pub use labels::{CodeKind, Lang};
+use raw::{RawDoc, RawEvent, RawTicket, Scalar};
 pub use ticket::{Approval, CustomField, MessageContent, Ticket, TicketMessage, User};
 
 pub const TICKET_UPDATED: &str = "helpdesk.ticket.updated_v1";
@@ -59,6 +62,8 @@ pub enum Body {
     TicketUpdated {
         ticket: Ticket,
         transitions: Vec<Transition>,
+        /// Whether the payload had an `old_object` at all.
+        old_object: bool,
     },
     TicketCreated {
         ticket: Ticket,
@@ -86,33 +91,48 @@ pub struct Event {
 pub struct NotAnEvent;
 
 impl Event {
+    /// Reads an event straight from its JSON bytes (no `serde_json::Value`).
+    pub fn from_slice(bytes: &[u8]) -> Result<Event, EventError> {
+        let raw: RawDoc =
+            serde_json::from_slice(bytes).map_err(|e| EventError::Malformed(e.to_string()))?;
+        Event::from_raw(&raw).map_err(|_| EventError::NotAnEvent(NotAnEvent))
+    }
+
+    /// Reads an event from already parsed JSON.
     pub fn from_value(value: &Value) -> Result<Event, NotAnEvent> {
-        let obj = value.as_object().ok_or(NotAnEvent)?;
+        if !value.is_object() {
+            return Err(NotAnEvent);
+        }
+        let raw = RawDoc::deserialize(value).map_err(|_| NotAnEvent)?;
+        Event::from_raw(&raw)
+    }
+
+    pub fn from_raw(doc: &RawDoc<'_>) -> Result<Event, NotAnEvent> {
         let mut issues = Issues::default();
-        let non_empty = |key: &str| {
-            obj.get(key)
-                .and_then(Value::as_str)
+        let non_empty = |v: &Option<Scalar<'_>>| {
+            v.as_ref()
+                .and_then(Scalar::as_str)
                 .is_some_and(|s| !s.is_empty())
         };
         let (envelope, body) =
-            if obj.get("type").and_then(Value::as_str) == Some("url_verification") {
+            if doc.kind.as_ref().and_then(Scalar::as_str) == Some("url_verification") {
                 let envelope = Envelope {
-                    token: issues.string(obj, "token", ""),
+                    token: issues.string(doc.token.as_ref(), "", "token"),
                     ..Envelope::default()
                 };
-                let challenge = issues.string(obj, "challenge", "");
+                let challenge = issues.string(doc.challenge.as_ref(), "", "challenge");
                 if challenge.is_none() {
                     issues.warn("challenge".to_string(), "missing");
                 }
                 (envelope, Body::UrlVerification { challenge })
-            } else if non_empty("schema") {
-                let envelope = read_v2_envelope(obj, &mut issues);
-                let event = event_object(obj, "event", &mut issues);
+            } else if non_empty(&doc.schema) {
+                let envelope = read_v2_envelope(doc, &mut issues);
+                let event = event_object(doc, &mut issues);
                 let body = read_body(envelope.event_type.as_deref(), event, "event", &mut issues);
                 (envelope, body)
-            } else if non_empty("uuid") {
-                let event = event_object(obj, "event", &mut issues);
-                let envelope = read_v1_envelope(obj, event, &mut issues);
+            } else if non_empty(&doc.uuid) {
+                let event = event_object(doc, &mut issues);
+                let envelope = read_v1_envelope(doc, event, &mut issues);
                 let body = read_body(envelope.event_type.as_deref(), event, "event", &mut issues);
                 (envelope, body)
             } else {
@@ -150,53 +170,71 @@ impl Event {
     }
 }
 
-fn event_object<'a>(
-    obj: &'a Map<String, Value>,
-    key: &str,
-    issues: &mut Issues,
-) -> Option<&'a Map<String, Value>> {
-    let event = issues.object(obj, key, "");
+/// Why bytes are not an event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventError {
+    #[error("malformed JSON: {0}")]
+    Malformed(String),
+    #[error(transparent)]
+    NotAnEvent(NotAnEvent),
+}
+
+fn event_object<'d, 'a>(doc: &'d RawDoc<'a>, issues: &mut Issues) -> Option<&'d RawEvent<'a>> {
+    let event = issues.object(doc.event.as_ref(), "", "event");
     if event.is_none() {
-        issues.deviate(key.to_string(), "missing");
+        issues.deviate("event".to_string(), "missing");
     }
     event
 }
 
-fn read_v2_envelope(obj: &Map<String, Value>, issues: &mut Issues) -> Envelope {
-    if let Some(schema) = obj.get("schema").and_then(Value::as_str)
+fn read_v2_envelope(doc: &RawDoc<'_>, issues: &mut Issues) -> Envelope {
+    if let Some(schema) = doc.schema.as_ref().and_then(Scalar::as_str)
         && schema != "2.0"
     {
         issues.warn("schema".to_string(), format!("unknown schema {schema:?}"));
     }
-    let Some(header) = issues.object(obj, "header", "") else {
+    let Some(header) = issues.object(doc.header.as_ref(), "", "header") else {
         issues.deviate("header".to_string(), "missing");
         return Envelope {
             schema: Some(Schema::V2),
             ..Envelope::default()
         };
     };
-    for key in ["event_id", "event_type", "create_time"] {
-        issues.require(header, key, "header");
-    }
+    issues.require(
+        fields::present(header.event_id.as_ref()),
+        "header",
+        "event_id",
+    );
+    issues.require(
+        fields::present(header.event_type.as_ref()),
+        "header",
+        "event_type",
+    );
+    issues.require(
+        fields::present(header.create_time.as_ref()),
+        "header",
+        "create_time",
+    );
     let create_time = header
-        .get("create_time")
+        .create_time
+        .as_ref()
         .and_then(|v| read_create_time(v, "header.create_time", issues));
     Envelope {
         schema: Some(Schema::V2),
-        event_type: issues.string(header, "event_type", "header"),
-        event_id: issues.string(header, "event_id", "header"),
+        event_type: issues.string(header.event_type.as_ref(), "header", "event_type"),
+        event_id: issues.string(header.event_id.as_ref(), "header", "event_id"),
         create_time,
-        token: issues.string(header, "token", "header"),
-        app_id: issues.string(header, "app_id", "header"),
-        tenant_key: issues.string(header, "tenant_key", "header"),
+        token: issues.string(header.token.as_ref(), "header", "token"),
+        app_id: issues.string(header.app_id.as_ref(), "header", "app_id"),
+        tenant_key: issues.string(header.tenant_key.as_ref(), "header", "tenant_key"),
     }
 }
 
 /// `create_time` is milliseconds as a string; some old events use 16-digit
 /// microseconds.
-fn read_create_time(value: &Value, path: &str, issues: &mut Issues) -> Option<i64> {
+fn read_create_time(value: &Scalar<'_>, path: &str, issues: &mut Issues) -> Option<i64> {
     let n = match value {
-        Value::String(s) => match s.parse::<i64>() {
+        Scalar::Str(s) => match s.parse::<i64>() {
             Ok(n) => n,
             Err(_) => {
                 issues.warn(
@@ -206,17 +244,17 @@ fn read_create_time(value: &Value, path: &str, issues: &mut Issues) -> Option<i6
                 return None;
             }
         },
-        Value::Number(_) => {
-            let n = issues.int_value(value, path)?;
+        Scalar::Int(n) => {
             issues.warn(path.to_string(), "expected a string, found a number");
-            n
+            *n
         }
-        Value::Null => return None,
+        Scalar::Number(n) => {
+            issues.warn(path.to_string(), format!("expected an integer, found {n}"));
+            return None;
+        }
+        Scalar::Null => return None,
         other => {
-            issues.warn(
-                path.to_string(),
-                format!("expected a string, found {}", fields::type_name(other)),
-            );
+            issues.wrong_type(path.to_string(), "a string", other.kind());
             return None;
         }
     };
@@ -228,35 +266,36 @@ fn read_create_time(value: &Value, path: &str, issues: &mut Issues) -> Option<i6
 }
 
 fn read_v1_envelope(
-    obj: &Map<String, Value>,
-    event: Option<&Map<String, Value>>,
+    doc: &RawDoc<'_>,
+    event: Option<&RawEvent<'_>>,
     issues: &mut Issues,
 ) -> Envelope {
-    let create_time = match obj.get("ts") {
-        Some(Value::String(ts)) => parse_seconds(ts).or_else(|| {
+    let create_time = match &doc.ts {
+        Some(Scalar::Str(ts)) => parse_seconds(ts).or_else(|| {
             issues.warn(
                 "ts".to_string(),
                 format!("expected seconds like \"1608725989.000000\", found {ts:?}"),
             );
             None
         }),
-        Some(Value::Number(n)) => n.as_f64().map(|s| (s * 1000.0).round() as i64),
+        Some(Scalar::Int(n)) => n.checked_mul(1000),
+        Some(Scalar::Number(n)) => n.as_f64().map(|s| (s * 1000.0).round() as i64),
         _ => None,
     };
     let (event_type, app_id, tenant_key) = match event {
         Some(e) => (
-            issues.string(e, "type", "event"),
-            issues.string(e, "app_id", "event"),
-            issues.string(e, "tenant_key", "event"),
+            issues.string(e.kind.as_ref(), "event", "type"),
+            issues.string(e.app_id.as_ref(), "event", "app_id"),
+            issues.string(e.tenant_key.as_ref(), "event", "tenant_key"),
         ),
         None => (None, None, None),
     };
     Envelope {
         schema: Some(Schema::V1),
         event_type,
-        event_id: issues.string(obj, "uuid", ""),
+        event_id: issues.string(doc.uuid.as_ref(), "", "uuid"),
         create_time,
-        token: issues.string(obj, "token", ""),
+        token: issues.string(doc.token.as_ref(), "", "token"),
         app_id,
         tenant_key,
     }
@@ -269,78 +308,69 @@ fn parse_seconds(ts: &str) -> Option<i64> {
     if !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let mut millis = 0i64;
-    for (i, b) in frac
+    let millis = frac
         .bytes()
         .chain(std::iter::repeat(b'0'))
         .take(3)
-        .enumerate()
-    {
-        let _ = i;
-        millis = millis * 10 + i64::from(b - b'0');
-    }
+        .fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
     secs.checked_mul(1000)?.checked_add(millis)
 }
 
 fn read_body(
     event_type: Option<&str>,
-    event: Option<&Map<String, Value>>,
+    event: Option<&RawEvent<'_>>,
     path: &str,
     issues: &mut Issues,
 ) -> Body {
-    let empty = Map::new();
+    let empty = RawEvent::default();
     let event = event.unwrap_or(&empty);
+    let ticket_object = |issues: &mut Issues| {
+        let object = issues.object(event.object.as_ref(), path, "object");
+        let object_path = fields::join(path, "object");
+        if object.is_none() {
+            issues.deviate(object_path.clone(), "missing");
+        }
+        let empty_ticket = RawTicket::default();
+        Ticket::read(
+            object.unwrap_or(&empty_ticket),
+            &object_path,
+            object.is_some(),
+            issues,
+        )
+    };
     match event_type {
         Some(TICKET_UPDATED) => {
-            let object_path = fields::join(path, "object");
-            let object = issues.object(event, "object", path);
-            if object.is_none() {
-                issues.deviate(object_path.clone(), "missing");
-            }
-            let ticket = Ticket::read(
-                object.unwrap_or(&empty),
-                &object_path,
-                object.is_some(),
-                issues,
-            );
-            let old_path = fields::join(path, "old_object");
-            let transitions = match issues.object(event, "old_object", path) {
-                Some(old) => transition::from_old_object(
-                    &ticket,
-                    object.unwrap_or(&empty),
-                    old,
-                    &old_path,
-                    issues,
-                ),
-                None => {
-                    issues.deviate(old_path, "missing");
-                    Vec::new()
-                }
-            };
+            let ticket = ticket_object(issues);
+            let (transitions, old_object) =
+                match issues.object(event.old_object.as_ref(), path, "old_object") {
+                    Some(old) => (
+                        transition::from_old_object(
+                            &ticket,
+                            event.object.as_ref(),
+                            old,
+                            &fields::join(path, "old_object"),
+                            issues,
+                        ),
+                        true,
+                    ),
+                    None => {
+                        issues.deviate(fields::join(path, "old_object"), "missing");
+                        (Vec::new(), false)
+                    }
+                };
             Body::TicketUpdated {
                 ticket,
                 transitions,
+                old_object,
             }
         }
-        Some(TICKET_CREATED) => {
-            let object_path = fields::join(path, "object");
-            let object = issues.object(event, "object", path);
-            if object.is_none() {
-                issues.deviate(object_path.clone(), "missing");
-            }
-            Body::TicketCreated {
-                ticket: Ticket::read(
-                    object.unwrap_or(&empty),
-                    &object_path,
-                    object.is_some(),
-                    issues,
-                ),
-            }
-        }
+        Some(TICKET_CREATED) => Body::TicketCreated {
+            ticket: ticket_object(issues),
+        },
         Some(TICKET_MESSAGE) => Body::TicketMessage(TicketMessage::read(event, path, issues)),
         Some(NOTIFICATION_APPROVE) => Body::Approval(Approval::read(event, path, issues)),
         _ => Body::Other {
-            keys: event.keys().cloned().collect(),
+            keys: event.keys.iter().map(|k| k.to_string()).collect(),
         },
     }
 }
@@ -363,11 +393,11 @@ mod tests {
     fn microsecond_create_time() {
         let mut issues = Issues::default();
         assert_eq!(
-            read_create_time(&json!("1608725989000123"), "p", &mut issues),
+            read_create_time(&Scalar::Str("1608725989000123".into()), "p", &mut issues),
             Some(1_608_725_989_000)
         );
         assert_eq!(
-            read_create_time(&json!("1608725989000"), "p", &mut issues),
+            read_create_time(&Scalar::Str("1608725989000".into()), "p", &mut issues),
             Some(1_608_725_989_000)
         );
         assert!(issues.0.is_empty());

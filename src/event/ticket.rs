@@ -1,10 +1,9 @@
 //! The helpdesk models: tickets, users, custom fields, ticket messages and
 //! approval notifications.
 
-use serde_json::{Map, Value};
-
-use super::fields::{Issues, join};
+use super::fields::{Issues, join, present};
 use super::labels::CodeKind;
+use super::raw::{Kind, Nested, NestedList, RawCustomField, RawEvent, RawIds, RawTicket, RawUser};
 
 /// `{id:{user_id,open_id,union_id}, name, avatar_url, email}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -18,35 +17,39 @@ pub struct User {
 }
 
 impl User {
-    pub fn read(value: &Value, path: &str, issues: &mut Issues) -> Option<User> {
-        let Some(obj) = value.as_object() else {
-            if !value.is_null() {
+    pub fn read(value: &Nested<RawUser<'_>>, path: &str, issues: &mut Issues) -> Option<User> {
+        let raw = match value {
+            Nested::Value(raw) => raw,
+            Nested::Wrong(Kind::Null) => return None,
+            Nested::Wrong(_) => {
                 issues.warn(path.to_string(), "expected a user object");
+                return None;
             }
-            return None;
         };
         let mut user = User::default();
-        if let Some(id) = issues.object(obj, "id", path) {
+        if let Some(id) = issues.object(raw.id.as_ref(), path, "id") {
             user.read_ids(id, &join(path, "id"), issues);
         }
-        user.name = issues.string(obj, "name", path);
-        user.avatar_url = issues.string(obj, "avatar_url", path);
-        user.email = issues.string(obj, "email", path);
+        user.name = issues.string(raw.name.as_ref(), path, "name");
+        user.avatar_url = issues.string(raw.avatar_url.as_ref(), path, "avatar_url");
+        user.email = issues.string(raw.email.as_ref(), path, "email");
         Some(user)
     }
 
     /// A bare id object `{user_id, open_id, union_id}` (a message's `sender_id`).
-    pub fn read_id(value: &Value, path: &str, issues: &mut Issues) -> Option<User> {
-        let obj = value.as_object()?;
+    pub fn read_id(value: &Nested<RawIds<'_>>, path: &str, issues: &mut Issues) -> Option<User> {
+        let Nested::Value(ids) = value else {
+            return None;
+        };
         let mut user = User::default();
-        user.read_ids(obj, path, issues);
+        user.read_ids(ids, path, issues);
         Some(user)
     }
 
-    fn read_ids(&mut self, id: &Map<String, Value>, path: &str, issues: &mut Issues) {
-        self.user_id = issues.string(id, "user_id", path);
-        self.open_id = issues.string(id, "open_id", path);
-        self.union_id = issues.string(id, "union_id", path);
+    fn read_ids(&mut self, id: &RawIds<'_>, path: &str, issues: &mut Issues) {
+        self.user_id = issues.string(id.user_id.as_ref(), path, "user_id");
+        self.open_id = issues.string(id.open_id.as_ref(), path, "open_id");
+        self.union_id = issues.string(id.union_id.as_ref(), path, "union_id");
     }
 
     /// The most useful short name: name, then the first id present.
@@ -78,19 +81,23 @@ pub struct CustomField {
 }
 
 impl CustomField {
-    fn read(value: &Value, path: &str, issues: &mut Issues) -> Option<CustomField> {
-        let Some(obj) = value.as_object() else {
+    fn read(
+        value: &Nested<RawCustomField<'_>>,
+        path: &str,
+        issues: &mut Issues,
+    ) -> Option<CustomField> {
+        let Nested::Value(raw) = value else {
             issues.warn(path.to_string(), "expected a custom field object");
             return None;
         };
         Some(CustomField {
-            id: issues.string(obj, "id", path),
-            value: issues.string(obj, "value", path),
-            key_name: issues.string(obj, "key_name", path),
-            display_name: issues.string(obj, "display_name", path),
-            position: issues.int(obj, "position", path),
-            required: issues.boolean(obj, "required", path),
-            editable: issues.boolean(obj, "editable", path),
+            id: issues.string(raw.id.as_ref(), path, "id"),
+            value: issues.string(raw.value.as_ref(), path, "value"),
+            key_name: issues.string(raw.key_name.as_ref(), path, "key_name"),
+            display_name: issues.string(raw.display_name.as_ref(), path, "display_name"),
+            position: issues.int(raw.position.as_ref(), path, "position"),
+            required: issues.boolean(raw.required.as_ref(), path, "required"),
+            editable: issues.boolean(raw.editable.as_ref(), path, "editable"),
         })
     }
 }
@@ -120,18 +127,21 @@ impl Ticket {
     /// Reads a ticket object. `strict_required` asks for the fields the
     /// schema requires (ticket_id, stage, status).
     pub fn read(
-        obj: &Map<String, Value>,
+        raw: &RawTicket<'_>,
         path: &str,
         strict_required: bool,
         issues: &mut Issues,
     ) -> Ticket {
         if strict_required {
-            for key in ["ticket_id", "stage", "status"] {
-                issues.require(obj, key, path);
-            }
+            issues.require(present(raw.ticket_id.as_ref()), path, "ticket_id");
+            issues.require(present(raw.stage.as_ref()), path, "stage");
+            issues.require(present(raw.status.as_ref()), path, "status");
         }
-        let users = |key: &str, issues: &mut Issues| -> Option<Vec<User>> {
-            let items = issues.array(obj, key, path)?;
+        let users = |list: Option<&NestedList<RawUser<'_>>>,
+                     key: &str,
+                     issues: &mut Issues|
+         -> Option<Vec<User>> {
+            let items = issues.array(list, path, key)?;
             let base = join(path, key);
             Some(
                 items
@@ -141,36 +151,37 @@ impl Ticket {
                     .collect(),
             )
         };
-        let agents = users("agents", issues);
-        let collaborators = users("collaborators", issues);
-        let customized_fields = issues.array(obj, "customized_fields", path).map(|items| {
-            let base = join(path, "customized_fields");
-            items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| CustomField::read(v, &format!("{base}[{i}]"), issues))
-                .collect()
-        });
-        let user = |key: &str, issues: &mut Issues| {
-            obj.get(key)
-                .and_then(|v| User::read(v, &join(path, key), issues))
+        let user = |value: Option<&Nested<RawUser<'_>>>, key: &str, issues: &mut Issues| {
+            value.and_then(|v| User::read(v, &join(path, key), issues))
         };
+        let agents = users(raw.agents.as_ref(), "agents", issues);
+        let collaborators = users(raw.collaborators.as_ref(), "collaborators", issues);
+        let customized_fields = issues
+            .array(raw.customized_fields.as_ref(), path, "customized_fields")
+            .map(|items| {
+                let base = join(path, "customized_fields");
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| CustomField::read(v, &format!("{base}[{i}]"), issues))
+                    .collect()
+            });
         Ticket {
-            ticket_id: issues.string(obj, "ticket_id", path),
-            helpdesk_id: issues.string(obj, "helpdesk_id", path),
-            chat_id: issues.string(obj, "chat_id", path),
-            stage: issues.code(obj, "stage", path, CodeKind::Stage),
-            status: issues.code(obj, "status", path, CodeKind::Status),
-            score: issues.code(obj, "score", path, CodeKind::Score),
-            solve: issues.code(obj, "solve", path, CodeKind::Solve),
-            channel: issues.code(obj, "channel", path, CodeKind::Channel),
-            created_at: issues.int(obj, "created_at", path),
-            updated_at: issues.int(obj, "updated_at", path),
-            closed_at: issues.int(obj, "closed_at", path),
-            guest: user("guest", issues),
+            ticket_id: issues.string(raw.ticket_id.as_ref(), path, "ticket_id"),
+            helpdesk_id: issues.string(raw.helpdesk_id.as_ref(), path, "helpdesk_id"),
+            chat_id: issues.string(raw.chat_id.as_ref(), path, "chat_id"),
+            stage: issues.code(raw.stage.as_ref(), path, "stage", CodeKind::Stage),
+            status: issues.code(raw.status.as_ref(), path, "status", CodeKind::Status),
+            score: issues.code(raw.score.as_ref(), path, "score", CodeKind::Score),
+            solve: issues.code(raw.solve.as_ref(), path, "solve", CodeKind::Solve),
+            channel: issues.code(raw.channel.as_ref(), path, "channel", CodeKind::Channel),
+            created_at: issues.int(raw.created_at.as_ref(), path, "created_at"),
+            updated_at: issues.int(raw.updated_at.as_ref(), path, "updated_at"),
+            closed_at: issues.int(raw.closed_at.as_ref(), path, "closed_at"),
+            guest: user(raw.guest.as_ref(), "guest", issues),
             agents,
             collaborators,
-            closed_by: user("closed_by", issues),
+            closed_by: user(raw.closed_by.as_ref(), "closed_by", issues),
             customized_fields,
         }
     }
@@ -202,36 +213,56 @@ pub struct MessageContent {
 }
 
 impl TicketMessage {
-    pub fn read(obj: &Map<String, Value>, path: &str, issues: &mut Issues) -> TicketMessage {
-        let content = issues.object(obj, "content", path).map(|c| {
-            let cpath = join(path, "content");
-            MessageContent {
-                content: issues.string(c, "content", &cpath),
-                msg_type: issues.string(c, "msg_type", &cpath),
-                image_keys: issues.array(c, "image_keys", &cpath).map(|keys| {
-                    keys.iter()
-                        .filter_map(|k| k.as_str().map(str::to_string))
-                        .collect()
-                }),
-                image_key: issues.string(c, "image_key", &cpath),
-            }
-        });
+    pub fn read(raw: &RawEvent<'_>, path: &str, issues: &mut Issues) -> TicketMessage {
+        let content = issues
+            .object(raw.content.as_ref(), path, "content")
+            .map(|c| {
+                let cpath = join(path, "content");
+                let image_keys = match &c.image_keys {
+                    None | Some(serde_json::Value::Null) => None,
+                    Some(serde_json::Value::Array(keys)) => Some(
+                        keys.iter()
+                            .filter_map(|k| k.as_str().map(str::to_string))
+                            .collect(),
+                    ),
+                    Some(other) => {
+                        issues.wrong_type(join(&cpath, "image_keys"), "an array", Kind::of(other));
+                        None
+                    }
+                };
+                MessageContent {
+                    content: issues.string(c.content.as_ref(), &cpath, "content"),
+                    msg_type: issues.string(c.msg_type.as_ref(), &cpath, "msg_type"),
+                    image_keys,
+                    image_key: issues.string(c.image_key.as_ref(), &cpath, "image_key"),
+                }
+            });
         let ticket = issues
-            .object(obj, "ticket", path)
+            .object(raw.ticket.as_ref(), path, "ticket")
             .map(|t| Ticket::read(t, &join(path, "ticket"), false, issues));
-        let sender_id = obj
-            .get("sender_id")
+        let sender_id = raw
+            .sender_id
+            .as_ref()
             .and_then(|v| User::read_id(v, &join(path, "sender_id"), issues));
         TicketMessage {
-            ticket_message_id: issues.string(obj, "ticket_message_id", path),
-            message_id: issues.string(obj, "message_id", path),
-            msg_type: issues.string(obj, "msg_type", path),
-            position: issues.string_or_number(obj, "position", path),
+            ticket_message_id: issues.string(
+                raw.ticket_message_id.as_ref(),
+                path,
+                "ticket_message_id",
+            ),
+            message_id: issues.string(raw.message_id.as_ref(), path, "message_id"),
+            msg_type: issues.string(raw.msg_type.as_ref(), path, "msg_type"),
+            position: issues.string_or_number(raw.position.as_ref(), path, "position"),
             sender_id,
-            sender_type: issues.code(obj, "sender_type", path, CodeKind::SenderType),
-            text: issues.string(obj, "text", path),
-            event_id: issues.string(obj, "event_id", path),
-            chat_id: issues.string(obj, "chat_id", path),
+            sender_type: issues.code(
+                raw.sender_type.as_ref(),
+                path,
+                "sender_type",
+                CodeKind::SenderType,
+            ),
+            text: issues.string(raw.text.as_ref(), path, "text"),
+            event_id: issues.string(raw.event_id.as_ref(), path, "event_id"),
+            chat_id: issues.string(raw.chat_id.as_ref(), path, "chat_id"),
             content,
             ticket,
         }
@@ -249,8 +280,8 @@ pub struct Approval {
 pub const APPROVE_STATUSES: [&str; 4] = ["REJECTED", "APPROVED", "CANCELED", "DELETED"];
 
 impl Approval {
-    pub fn read(obj: &Map<String, Value>, path: &str, issues: &mut Issues) -> Approval {
-        let approve_status = issues.string(obj, "approve_status", path);
+    pub fn read(raw: &RawEvent<'_>, path: &str, issues: &mut Issues) -> Approval {
+        let approve_status = issues.string(raw.approve_status.as_ref(), path, "approve_status");
         if let Some(status) = &approve_status
             && !APPROVE_STATUSES.contains(&status.as_str())
         {
@@ -260,8 +291,8 @@ impl Approval {
             );
         }
         Approval {
-            notification_id: issues.string(obj, "notification_id", path),
-            helpdesk_id: issues.string(obj, "helpdesk_id", path),
+            notification_id: issues.string(raw.notification_id.as_ref(), path, "notification_id"),
+            helpdesk_id: issues.string(raw.helpdesk_id.as_ref(), path, "helpdesk_id"),
             approve_status,
         }
     }

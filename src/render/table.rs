@@ -118,6 +118,7 @@ impl Renderer for TableRenderer {
             Body::TicketUpdated {
                 ticket,
                 transitions,
+                ..
             } => {
                 let left = ticket_table(s, ticket, self.width).to_string();
                 let right = transition_table(s, transitions, self.width).to_string();
