@@ -1,10 +1,17 @@
 //! From a raw record to the payload it carries: capture records unwrapped,
 //! `{"encrypt":...}` bodies decrypted, plaintext parsed.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::fmt;
+
 use base64::Engine;
+use serde::Deserializer as _;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::crypto;
+use crate::event::raw::{Kind, Scalar};
 use crate::input::{Headers, Location, Raw, RawRecord, RecordError};
 use crate::secret::Secret;
 
@@ -30,8 +37,10 @@ pub struct Payload {
     pub received_at: Option<Value>,
     /// The body exactly as received.
     pub body: Vec<u8>,
-    /// The body parsed as JSON.
-    pub value: Value,
+    /// The `encrypt` string, when the body is an encrypted wrapper.
+    encrypt: Option<String>,
+    /// The body parsed as JSON, built only when asked for.
+    value: OnceCell<Value>,
 }
 
 impl Payload {
@@ -39,11 +48,20 @@ impl Payload {
         let location = record.location;
         match record.raw {
             Raw::Json { bytes } => {
-                let value = parse_body(&location, &bytes)?;
-                match capture_parts(&value) {
-                    Some(parts) => Payload::from_capture_record(location, parts),
-                    None => Payload::new(location, Origin::Document, bytes, Some(value)),
+                let probe = probe(&location, &bytes)?;
+                if probe.capture_record {
+                    let value = parse_body(&location, &bytes)?;
+                    let parts = value.as_object().ok_or_else(|| {
+                        RecordError::new(location.clone(), "capture record is not an object")
+                    })?;
+                    return Payload::from_capture_record(location.clone(), parts);
                 }
+                Ok(Payload::with_probe(
+                    location,
+                    Origin::Document,
+                    bytes,
+                    probe,
+                ))
             }
             Raw::Http {
                 method,
@@ -51,7 +69,7 @@ impl Payload {
                 headers,
                 body,
             } => {
-                let mut payload = Payload::new(location, Origin::HttpCapture, body, None)?;
+                let mut payload = Payload::new(location, Origin::HttpCapture, body)?;
                 payload.headers = headers;
                 payload.method = Some(method);
                 payload.path = Some(path);
@@ -60,26 +78,13 @@ impl Payload {
         }
     }
 
-    fn new(
-        location: Location,
-        origin: Origin,
-        body: Vec<u8>,
-        value: Option<Value>,
-    ) -> Result<Payload, RecordError> {
-        let value = match value {
-            Some(v) => v,
-            None => parse_body(&location, &body)?,
-        };
-        if !value.is_object() {
-            return Err(RecordError::new(
-                location,
-                format!("expected a JSON object, found {}", kind_of(&value)),
-            )
-            .with_hint(value.is_array().then_some(
-                "to process the elements of a JSON array, pipe it through `jq -c '.[]'`",
-            )));
-        }
-        Ok(Payload {
+    fn new(location: Location, origin: Origin, body: Vec<u8>) -> Result<Payload, RecordError> {
+        let probe = probe(&location, &body)?;
+        Ok(Payload::with_probe(location, origin, body, probe))
+    }
+
+    fn with_probe(location: Location, origin: Origin, body: Vec<u8>, probe: Probe) -> Payload {
+        Payload {
             location,
             origin,
             headers: Headers::new(),
@@ -87,8 +92,15 @@ impl Payload {
             path: None,
             received_at: None,
             body,
-            value,
-        })
+            encrypt: probe.encrypt,
+            value: OnceCell::new(),
+        }
+    }
+
+    /// The body parsed as JSON (an object: checked when the payload was made).
+    pub fn value(&self) -> &Value {
+        self.value
+            .get_or_init(|| serde_json::from_slice(&self.body).unwrap_or(Value::Null))
     }
 
     fn from_capture_record(
@@ -127,7 +139,7 @@ impl Payload {
             _ => return Err(fail("body must be a string".to_string())),
         };
         let text = |key: &str| parts.get(key).and_then(Value::as_str).map(str::to_string);
-        let mut payload = Payload::new(location, Origin::CaptureRecord, body, None)?;
+        let mut payload = Payload::new(location, Origin::CaptureRecord, body)?;
         payload.headers = headers;
         payload.method = text("method");
         payload.path = text("path");
@@ -137,7 +149,7 @@ impl Payload {
 
     /// The `encrypt` string when the body is an encrypted wrapper.
     pub fn encrypted_field(&self) -> Option<&str> {
-        self.value.get("encrypt").and_then(Value::as_str)
+        self.encrypt.as_deref()
     }
 
     /// Decrypts the body when it is `{"encrypt":...}`.
@@ -159,15 +171,18 @@ impl Payload {
         };
         match crypto::decrypt(key, encrypted) {
             Ok(bytes) => {
-                let value = serde_json::from_slice(&bytes).map_err(|e| {
+                if let Err(e) = serde_json::from_slice::<IgnoredAny>(&bytes) {
                     let e = crypto::DecryptError::NotJson {
                         reason: e.to_string(),
                     };
-                    RecordError::new(self.location.clone(), e.to_string())
-                })?;
+                    return Err(RecordError::new(self.location.clone(), e.to_string()));
+                }
                 Ok(Record {
                     payload: self,
-                    plaintext: Some(Plaintext { bytes, value }),
+                    plaintext: Some(Plaintext {
+                        bytes,
+                        value: OnceCell::new(),
+                    }),
                 })
             }
             Err(e) => {
@@ -177,11 +192,18 @@ impl Payload {
     }
 }
 
-/// Decrypted bytes and their JSON.
+/// Decrypted bytes (checked to be JSON), and their value once asked for.
 #[derive(Debug)]
 pub struct Plaintext {
     pub bytes: Vec<u8>,
-    pub value: Value,
+    value: OnceCell<Value>,
+}
+
+impl Plaintext {
+    pub fn value(&self) -> &Value {
+        self.value
+            .get_or_init(|| serde_json::from_slice(&self.bytes).unwrap_or(Value::Null))
+    }
 }
 
 /// A payload ready for the event model.
@@ -212,35 +234,126 @@ impl Record {
     pub fn value(&self) -> &Value {
         self.plaintext
             .as_ref()
-            .map_or(&self.payload.value, |p| &p.value)
+            .map_or_else(|| self.payload.value(), Plaintext::value)
+    }
+
+    /// The event JSON, owned.
+    pub fn into_value(self) -> Value {
+        let Record { payload, plaintext } = self;
+        match plaintext {
+            Some(p) => {
+                p.value();
+                p.value.into_inner().unwrap_or(Value::Null)
+            }
+            None => {
+                payload.value();
+                payload.value.into_inner().unwrap_or(Value::Null)
+            }
+        }
     }
 }
 
-fn capture_parts(value: &Value) -> Option<&Map<String, Value>> {
-    let map = value.as_object()?;
-    let is_capture = map.get("headers").is_some_and(Value::is_object)
-        && (map.contains_key("body") || map.contains_key("body_base64"));
-    is_capture.then_some(map)
+/// What one fast pass over a body tells: whether it is an object, its
+/// `encrypt` string, and whether it is a capture record.
+#[derive(Default)]
+struct Probe {
+    encrypt: Option<String>,
+    capture_record: bool,
+}
+
+struct ProbeVisitor;
+
+impl<'de> Visitor<'de> for ProbeVisitor {
+    type Value = Result<Probe, Kind>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut probe = Probe::default();
+        let (mut headers, mut body) = (false, false);
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "encrypt" => {
+                    probe.encrypt = match map.next_value::<Scalar<'de>>()? {
+                        Scalar::Str(s) => Some(s.into_owned()),
+                        _ => None,
+                    }
+                }
+                "headers" => headers = map.next_value::<Scalar<'de>>()? == Scalar::Object,
+                "body" | "body_base64" => {
+                    map.next_value::<IgnoredAny>()?;
+                    body = true;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        probe.capture_record = headers && body;
+        Ok(Ok(probe))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Err(Kind::Array))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Err(Kind::Null))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err(Kind::Bool))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Err(Kind::Number))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Err(Kind::Number))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Err(Kind::Number))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Err(Kind::String))
+    }
+}
+
+fn probe(location: &Location, body: &[u8]) -> Result<Probe, RecordError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let probed = de
+        .deserialize_any(ProbeVisitor)
+        .and_then(|p| de.end().map(|()| p));
+    match probed {
+        Ok(Ok(probe)) => Ok(probe),
+        Ok(Err(kind)) => {
+            Err(RecordError::new(
+                location.clone(),
+                format!("expected a JSON object, found {}", kind.name()),
+            )
+            .with_hint((kind == Kind::Array).then_some(
+                "to process the elements of a JSON array, pipe it through `jq -c '.[]'`",
+            )))
+        }
+        Err(e) => Err(body_error(location, body, &e)),
+    }
 }
 
 fn parse_body(location: &Location, body: &[u8]) -> Result<Value, RecordError> {
-    serde_json::from_slice(body).map_err(|e| {
-        let what = if body.iter().all(u8::is_ascii_whitespace) {
-            "body is empty".to_string()
-        } else {
-            format!("body is not JSON: {e}")
-        };
-        RecordError::new(location.clone(), what)
-    })
+    serde_json::from_slice(body).map_err(|e| body_error(location, body, &e))
 }
 
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+fn body_error(location: &Location, body: &[u8], e: &serde_json::Error) -> RecordError {
+    let what = if body.iter().all(u8::is_ascii_whitespace) {
+        "body is empty".to_string()
+    } else {
+        format!("body is not JSON: {e}")
+    };
+    RecordError::new(location.clone(), what)
 }

@@ -222,7 +222,7 @@ fn decode(record: Result<Record, RecordError>, report: &mut Reporter) -> Option<
             return None;
         }
     };
-    match Event::from_value(record.value()) {
+    match Event::from_slice(record.plaintext_bytes()) {
         Ok(event) => Some((record, event)),
         Err(e) => {
             report.error(&RecordError::new(record.location().clone(), e.to_string()));
@@ -238,7 +238,7 @@ fn load(files: &[PathBuf], settings: &Settings, report: &mut Reporter) -> Vec<Op
     let mut values = Vec::new();
     for record in records(files, settings) {
         match record {
-            Ok(r) => values.push(Some(r.plaintext.map_or(r.payload.value, |p| p.value))),
+            Ok(r) => values.push(Some(r.into_value())),
             Err(e) => {
                 report.error(&e);
                 if e.location.line != 0 {

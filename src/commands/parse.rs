@@ -39,7 +39,7 @@ pub fn run(
                 continue;
             }
         };
-        let event = match Event::from_value(record.value()) {
+        let event = match Event::from_slice(record.plaintext_bytes()) {
             Ok(event) => event,
             Err(e) => {
                 summary.bad += 1;

@@ -107,7 +107,7 @@ impl Run<'_> {
         }
         // The body and its JSON outlive a failed decryption: the signature
         // covers the wrapper, so it can still be checked and diagnosed.
-        let kept = encrypted.then(|| (payload.body.clone(), payload.value.clone()));
+        let kept = encrypted.then(|| (payload.body.clone(), payload.value().clone()));
         let decoded: Result<Record, (Vec<u8>, serde_json::Value)> = match payload.decode(key) {
             Ok(record) => Ok(record),
             Err(e) => {
@@ -125,7 +125,7 @@ impl Run<'_> {
         let (body, value, plaintext) = match &decoded {
             Ok(r) => (
                 &r.payload.body,
-                &r.payload.value,
+                r.payload.value(),
                 r.plaintext.as_ref().map(|p| p.bytes.as_slice()),
             ),
             Err((body, value)) => (body, value, None),
