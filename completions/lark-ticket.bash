@@ -77,7 +77,7 @@ _lark__ticket() {
 
     case "${cmd}" in
         lark__ticket)
-            opts="-o -h -V --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --max-record-size --help --version decrypt parse diff verify sign listen completions man help"
+            opts="-o -j -h -V --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --threads --max-record-size --help --version decrypt parse diff verify sign listen completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -137,6 +137,14 @@ _lark__ticket() {
                     COMPREPLY=($(compgen -W "en zh" -- "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-record-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -149,7 +157,7 @@ _lark__ticket() {
             return 0
             ;;
         lark__subcmd__ticket__subcmd__completions)
-            opts="-o -h -V --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --max-record-size --help --version bash elvish fish powershell zsh"
+            opts="-o -j -h -V --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --threads --max-record-size --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,6 +215,14 @@ _lark__ticket() {
                     ;;
                 --lang)
                     COMPREPLY=($(compgen -W "en zh" -- "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-record-size)
@@ -221,7 +237,7 @@ _lark__ticket() {
             return 0
             ;;
         lark__subcmd__ticket__subcmd__decrypt)
-            opts="-o -h -V --pretty --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --max-record-size --help --version"
+            opts="-o -j -h -V --pretty --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --threads --max-record-size --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -281,6 +297,14 @@ _lark__ticket() {
                     COMPREPLY=($(compgen -W "en zh" -- "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-record-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -293,7 +317,7 @@ _lark__ticket() {
             return 0
             ;;
         lark__subcmd__ticket__subcmd__diff)
-            opts="-o -h -V --against --timeline --ignore --no-default-ignores --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --max-record-size --help --version"
+            opts="-o -j -h -V --against --timeline --ignore --no-default-ignores --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --threads --max-record-size --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -370,6 +394,14 @@ _lark__ticket() {
                     ;;
                 --lang)
                     COMPREPLY=($(compgen -W "en zh" -- "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-record-size)
@@ -524,7 +556,7 @@ _lark__ticket() {
             return 0
             ;;
         lark__subcmd__ticket__subcmd__listen)
-            opts="-o -h -V --addr --path --capture --max-requests --forward-to --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --max-record-size --help --version"
+            opts="-o -j -h -V --addr --path --capture --max-requests --forward-to --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --threads --max-record-size --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -615,6 +647,14 @@ _lark__ticket() {
                     COMPREPLY=($(compgen -W "en zh" -- "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-record-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -627,7 +667,7 @@ _lark__ticket() {
             return 0
             ;;
         lark__subcmd__ticket__subcmd__man)
-            opts="-o -h -V --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --max-record-size --help --version"
+            opts="-o -j -h -V --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --threads --max-record-size --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -685,6 +725,14 @@ _lark__ticket() {
                     ;;
                 --lang)
                     COMPREPLY=($(compgen -W "en zh" -- "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-record-size)
@@ -699,7 +747,7 @@ _lark__ticket() {
             return 0
             ;;
         lark__subcmd__ticket__subcmd__parse)
-            opts="-o -h -V --strict --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --max-record-size --help --version"
+            opts="-o -j -h -V --strict --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --threads --max-record-size --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -759,6 +807,14 @@ _lark__ticket() {
                     COMPREPLY=($(compgen -W "en zh" -- "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-record-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -771,7 +827,7 @@ _lark__ticket() {
             return 0
             ;;
         lark__subcmd__ticket__subcmd__sign)
-            opts="-o -h -V --timestamp --nonce --encrypt --iv --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --max-record-size --help --version"
+            opts="-o -j -h -V --timestamp --nonce --encrypt --iv --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --threads --max-record-size --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -843,6 +899,14 @@ _lark__ticket() {
                     COMPREPLY=($(compgen -W "en zh" -- "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-record-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -855,7 +919,7 @@ _lark__ticket() {
             return 0
             ;;
         lark__subcmd__ticket__subcmd__verify)
-            opts="-H -o -h -V --header --timestamp --nonce --signature --max-age --now --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --max-record-size --help --version"
+            opts="-H -o -j -h -V --header --timestamp --nonce --signature --max-age --now --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --threads --max-record-size --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -941,6 +1005,14 @@ _lark__ticket() {
                     ;;
                 --lang)
                     COMPREPLY=($(compgen -W "en zh" -- "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-record-size)

@@ -85,6 +85,17 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = Lang::En, help_heading = "Output")]
     pub lang: Lang,
 
+    /// Worker threads for large inputs (0: one per core); output is the same for any number
+    #[arg(
+        short = 'j',
+        long,
+        global = true,
+        value_name = "N",
+        default_value_t = 0,
+        help_heading = "Input"
+    )]
+    pub threads: usize,
+
     /// Largest record accepted, in bytes (records above it are reported and skipped)
     #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::input::DEFAULT_MAX_RECORD, help_heading = "Input")]
     pub max_record_size: usize,

@@ -1,18 +1,15 @@
 //! From a raw record to the payload it carries: capture records unwrapped,
 //! `{"encrypt":...}` bodies decrypted, plaintext parsed.
 
-use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::fmt;
 
 use base64::Engine;
-use serde::Deserializer as _;
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use crate::crypto;
-use crate::event::raw::{Kind, Scalar};
-use crate::input::{Headers, Location, Raw, RawRecord, RecordError};
+use crate::event::raw::Kind;
+use crate::input::{Headers, Location, Probe, Raw, RawRecord, RecordError};
 use crate::secret::Secret;
 
 /// How the record was written down.
@@ -47,8 +44,8 @@ impl Payload {
     pub fn from_raw(record: RawRecord) -> Result<Payload, RecordError> {
         let location = record.location;
         match record.raw {
-            Raw::Json { bytes } => {
-                let probe = probe(&location, &bytes)?;
+            Raw::Json { bytes, probe } => {
+                let probe = checked(&location, probe)?;
                 if probe.capture_record {
                     let value = parse_body(&location, &bytes)?;
                     let parts = value.as_object().ok_or_else(|| {
@@ -253,96 +250,26 @@ impl Record {
     }
 }
 
-/// What one fast pass over a body tells: whether it is an object, its
-/// `encrypt` string, and whether it is a capture record.
-#[derive(Default)]
-struct Probe {
-    encrypt: Option<String>,
-    capture_record: bool,
-}
-
-struct ProbeVisitor;
-
-impl<'de> Visitor<'de> for ProbeVisitor {
-    type Value = Result<Probe, Kind>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut probe = Probe::default();
-        let (mut headers, mut body) = (false, false);
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match key.as_ref() {
-                "encrypt" => {
-                    probe.encrypt = match map.next_value::<Scalar<'de>>()? {
-                        Scalar::Str(s) => Some(s.into_owned()),
-                        _ => None,
-                    }
-                }
-                "headers" => headers = map.next_value::<Scalar<'de>>()? == Scalar::Object,
-                "body" | "body_base64" => {
-                    map.next_value::<IgnoredAny>()?;
-                    body = true;
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        probe.capture_record = headers && body;
-        Ok(Ok(probe))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Err(Kind::Array))
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Err(Kind::Null))
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Err(Kind::Bool))
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Err(Kind::Number))
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Err(Kind::Number))
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Err(Kind::Number))
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Err(Kind::String))
-    }
-}
-
 fn probe(location: &Location, body: &[u8]) -> Result<Probe, RecordError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let probed = de
-        .deserialize_any(ProbeVisitor)
-        .and_then(|p| de.end().map(|()| p));
-    match probed {
-        Ok(Ok(probe)) => Ok(probe),
-        Ok(Err(kind)) => {
-            Err(RecordError::new(
-                location.clone(),
-                format!("expected a JSON object, found {}", kind.name()),
-            )
-            .with_hint((kind == Kind::Array).then_some(
-                "to process the elements of a JSON array, pipe it through `jq -c '.[]'`",
-            )))
-        }
+    match Probe::of(body) {
+        Ok(probed) => checked(location, probed),
         Err(e) => Err(body_error(location, body, &e)),
     }
+}
+
+/// A probe of a JSON object, or an error naming what the body is instead.
+fn checked(location: &Location, probed: Result<Probe, Kind>) -> Result<Probe, RecordError> {
+    probed.map_err(|kind| {
+        RecordError::new(
+            location.clone(),
+            format!("expected a JSON object, found {}", kind.name()),
+        )
+        .with_hint(
+            (kind == Kind::Array).then_some(
+                "to process the elements of a JSON array, pipe it through `jq -c '.[]'`",
+            ),
+        )
+    })
 }
 
 fn parse_body(location: &Location, body: &[u8]) -> Result<Value, RecordError> {

@@ -22,6 +22,8 @@ pub struct Settings {
     pub encrypt_key: Option<Secret>,
     pub verification_token: Option<Secret>,
     pub max_record: usize,
+    /// Pipeline threads (at least 1).
+    pub threads: usize,
 }
 
 impl Settings {
@@ -58,6 +60,11 @@ impl Settings {
             encrypt_key,
             verification_token,
             max_record: args.max_record_size,
+            threads: if args.threads == 0 {
+                crate::pipeline::default_threads()
+            } else {
+                args.threads
+            },
         })
     }
 }

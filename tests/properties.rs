@@ -57,7 +57,7 @@ proptest! {
         for item in Splitter::new(input.as_bytes(), Arc::from("t"), 1 << 20) {
             match item {
                 Ok(record) => match record.raw {
-                    Raw::Json { bytes } => seen.push(serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()),
+                    Raw::Json { bytes, .. } => seen.push(serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()),
                     Raw::Http { .. } => prop_assert!(false, "no HTTP in this input"),
                 },
                 Err(_) => errors += 1,

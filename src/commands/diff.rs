@@ -13,8 +13,10 @@ use crate::cli::{DiffArgs, OutputFormat};
 use crate::event::{Body, Event};
 use crate::exit::ExitStatus;
 use crate::golden::{self, DEFAULT_IGNORES, IgnorePath};
-use crate::input::RecordError;
-use crate::record::Record;
+use crate::input::{Input, Location, RecordError};
+use crate::pipeline::{self, Item};
+use crate::record::{Payload, Record};
+use crate::render::diff::json::DiffJson;
 use crate::render::diff::{
     AgainstTotals, DiffRenderer, NOT_TICKET_STATES, NOT_UPDATES, Row, RowTotals, Skipped,
     TimelineTotals, Totals, renderer,
@@ -49,6 +51,20 @@ pub fn run(
     Ok(report.status(status))
 }
 
+/// What one record contributes to `diff [FILE...]`, worked out on a
+/// pipeline thread.
+enum RowsOutcome {
+    Bad(RecordError),
+    Skipped(String),
+    NoOldObject(Location),
+    Rows {
+        location: Location,
+        event: Box<Event>,
+        /// The rows as NDJSON, rendered on the worker when the output is JSON.
+        rendered: Option<Vec<u8>>,
+    },
+}
+
 /// `diff [FILE...]`: one row per `old_object` field of every ticket update.
 fn rows(
     files: &[PathBuf],
@@ -57,49 +73,115 @@ fn rows(
     out: &mut dyn Write,
     report: &mut Reporter,
 ) -> anyhow::Result<ExitStatus> {
+    let json = (settings.output == OutputFormat::Json).then(|| DiffJson {
+        style: settings.style.clone(),
+    });
+    let work = |item: Item| -> RowsOutcome {
+        let record = match item
+            .and_then(Payload::from_raw)
+            .and_then(|p| p.decode(settings.encrypt_key.as_ref()))
+        {
+            Ok(record) => record,
+            Err(e) => return RowsOutcome::Bad(e),
+        };
+        let event = match Event::from_slice(record.plaintext_bytes()) {
+            Ok(event) => event,
+            Err(e) => {
+                return RowsOutcome::Bad(RecordError::new(record.location().clone(), e.to_string()));
+            }
+        };
+        let location = record.location().clone();
+        match &event.body {
+            Body::TicketUpdated {
+                old_object: false, ..
+            } => RowsOutcome::NoOldObject(location),
+            Body::TicketUpdated { .. } => {
+                let rendered = json.as_ref().map(|json| {
+                    let mut bytes = Vec::with_capacity(512);
+                    for_each_row(&location, &event, |row| json.write_row(&mut bytes, row));
+                    bytes
+                });
+                RowsOutcome::Rows {
+                    location,
+                    event: Box::new(event),
+                    rendered,
+                }
+            }
+            _ => RowsOutcome::Skipped(event_type_name(&event).to_string()),
+        }
+    };
     let mut totals = RowTotals::default();
-    for record in records(files, settings) {
-        let Some((record, event)) = decode(record, report) else {
-            continue;
-        };
-        let Body::TicketUpdated {
-            ticket,
-            transitions,
-            old_object,
-        } = &event.body
-        else {
-            totals.skipped.add(event_type_name(&event));
-            continue;
-        };
-        totals.updates += 1;
-        if !old_object {
-            totals.without_old_object += 1;
-            report.warning(record.location(), "no event.old_object: nothing to diff");
-            continue;
+    let consume = |outcome: RowsOutcome| -> anyhow::Result<()> {
+        match outcome {
+            RowsOutcome::Bad(e) => report.error(&e),
+            RowsOutcome::Skipped(event_type) => totals.skipped.add(&event_type),
+            RowsOutcome::NoOldObject(location) => {
+                totals.updates += 1;
+                totals.without_old_object += 1;
+                report.warning(&location, "no event.old_object: nothing to diff");
+            }
+            RowsOutcome::Rows {
+                location,
+                event,
+                rendered,
+            } => {
+                totals.updates += 1;
+                for t in event.transitions() {
+                    totals.rows += 1;
+                    totals.changed += usize::from(t.changed);
+                }
+                match rendered {
+                    Some(bytes) => out.write_all(&bytes)?,
+                    None => {
+                        let mut result = Ok(());
+                        for_each_row(&location, &event, |row| {
+                            if result.is_ok() {
+                                result = render.row(out, row);
+                            }
+                        });
+                        result?;
+                    }
+                }
+            }
         }
-        let time = event
-            .envelope
-            .create_time
-            .or(ticket.updated_at.filter(|t| *t >= 0));
-        for transition in transitions {
-            render.row(
-                out,
-                &Row {
-                    source: record.location(),
-                    ticket_id: ticket.ticket_id.as_deref(),
-                    event_id: event.envelope.event_id.as_deref(),
-                    time,
-                    transition,
-                },
-            )?;
-            totals.rows += 1;
-            totals.changed += usize::from(transition.changed);
-        }
-    }
+        Ok(())
+    };
+    pipeline::ordered(
+        Input::from_args(files),
+        settings.max_record,
+        settings.threads,
+        work,
+        consume,
+    )?;
     totals.bad = report.errors;
     render.finish(out, &Totals::Rows(&totals))?;
     note_skipped(settings, &totals.skipped, NOT_UPDATES);
     Ok(ExitStatus::Success)
+}
+
+/// Calls `f` with each row of a ticket update.
+fn for_each_row(location: &Location, event: &Event, mut f: impl FnMut(&Row<'_>)) {
+    let Body::TicketUpdated {
+        ticket,
+        transitions,
+        ..
+    } = &event.body
+    else {
+        return;
+    };
+    let time = event
+        .envelope
+        .create_time
+        .or(ticket.updated_at.filter(|t| *t >= 0));
+    for transition in transitions {
+        f(&Row {
+            source: location,
+            ticket_id: ticket.ticket_id.as_deref(),
+            event_id: event.envelope.event_id.as_deref(),
+            time,
+            transition,
+        });
+    }
 }
 
 /// `diff --against EXPECTED [FILE]`: exit 1 when the records differ.

@@ -266,6 +266,36 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for NestedList<T> {
     }
 }
 
+/// An object key, borrowed from the input unless it had escapes (serde's
+/// own `Cow<str>` always allocates).
+pub struct Key<'a>(pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// Reads one map value into a field, last one winning like a JSON object does.
 fn set<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
@@ -312,7 +342,7 @@ macro_rules! lenient_struct {
 
                     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                         let mut out = $name::default();
-                        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
                             match key.as_ref() {
                                 $($json => set(&mut map, &mut out.$field)?,)*
                                 _ => {
@@ -470,7 +500,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawOld<'a> {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut out = RawOld::default();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
                     match key.as_ref() {
                         "stage" => set(&mut map, &mut out.stage)?,
                         "status" => set(&mut map, &mut out.status)?,

@@ -7,7 +7,8 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use serde::de::IgnoredAny;
+use super::probe::Probe;
+use crate::event::raw::Kind;
 
 use super::headers::Headers;
 use super::location::{Location, RecordError};
@@ -20,8 +21,12 @@ pub const DEFAULT_MAX_RECORD: usize = 16 * 1024 * 1024;
 /// A record as found in the stream, before capture records are unwrapped.
 #[derive(Debug)]
 pub enum Raw {
-    /// A JSON document: its exact bytes, checked to be valid JSON.
-    Json { bytes: Vec<u8> },
+    /// A JSON document: its exact bytes (checked to be valid JSON), and
+    /// what the same pass found out about it (`Err(kind)`: not an object).
+    Json {
+        bytes: Vec<u8>,
+        probe: Result<Probe, Kind>,
+    },
     /// An HTTP request capture: the request line, headers and exact body.
     Http {
         method: String,
@@ -317,15 +322,16 @@ impl<R: Read> Splitter<R> {
             )));
         }
         let bytes = &self.buf[self.pos..self.pos + len];
-        // Validation only (it runs at over 1 GB/s): the bad record must be
-        // known here, while its bytes can still be rescanned for the resync.
-        match serde_json::from_slice::<IgnoredAny>(bytes) {
-            Ok(_) => {
+        // The bad record must be known here, while its bytes can still be
+        // rescanned for the resync; the same pass probes what the record
+        // layer needs (it runs at over 1 GB/s).
+        match Probe::of(bytes) {
+            Ok(probe) => {
                 let bytes = bytes.to_vec();
                 self.advance(len);
                 Ok(Ok(RawRecord {
                     location: self.location(line),
-                    raw: Raw::Json { bytes },
+                    raw: Raw::Json { bytes, probe },
                 }))
             }
             Err(e) => {

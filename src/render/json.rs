@@ -82,6 +82,35 @@ fn coded(style: &Style, kind: CodeKind, value: Option<i64>) -> Value {
     }
 }
 
+/// One side of a transition, serialized as `{"value":..,"label":..}`
+/// straight to the output (the hot path of `diff -o json`).
+pub struct FieldValueOut<'a> {
+    pub style: &'a Style,
+    pub value: &'a FieldValue,
+}
+
+impl serde::Serialize for FieldValueOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(2))?;
+        match self.value {
+            FieldValue::Code(kind, v) => {
+                map.serialize_entry("value", v)?;
+                map.serialize_entry("label", &self.style.label(*kind, *v))?;
+            }
+            FieldValue::Time(ms) => {
+                map.serialize_entry("value", ms)?;
+                map.serialize_entry("label", &self.style.time(*ms))?;
+            }
+            FieldValue::Raw(v) => {
+                map.serialize_entry("value", v)?;
+                map.serialize_entry("label", &self.style.field_value_label(self.value))?;
+            }
+        }
+        map.end()
+    }
+}
+
 pub fn field_value_json(style: &Style, value: &FieldValue) -> Value {
     let label = style.field_value_label(value);
     match value {

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use crate::input::{Headers, Location, Raw, RawRecord, RecordError, Splitter, is_request_line};
+use crate::input::{
+    Headers, Location, Probe, Raw, RawRecord, RecordError, Splitter, is_request_line,
+};
 use crate::record::{Origin, Payload};
 
 /// The payloads of one input. A plain body is kept byte for byte (leading
@@ -56,8 +58,8 @@ fn plain_body(source: Arc<str>, bytes: Vec<u8>, max_record: usize) -> Result<Pay
             format!("body exceeds the {max_record} byte bound (raise it with --max-record-size)"),
         ));
     }
-    match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
-        Ok(_) => {}
+    let probe = match Probe::of(&bytes) {
+        Ok(probe) => probe,
         Err(e) => {
             let several = Splitter::new(bytes.as_slice(), source, max_record).count() > 1;
             let message = if several {
@@ -71,10 +73,10 @@ fn plain_body(source: Arc<str>, bytes: Vec<u8>, max_record: usize) -> Result<Pay
             };
             return Err(RecordError::new(location, message));
         }
-    }
+    };
     Payload::from_raw(RawRecord {
         location,
-        raw: Raw::Json { bytes },
+        raw: Raw::Json { bytes, probe },
     })
 }
 

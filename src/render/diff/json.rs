@@ -9,7 +9,7 @@ use super::{DiffRenderer, Row, Totals};
 use crate::event::CodeKind;
 use crate::golden::Difference;
 use crate::render::Style;
-use crate::render::json::field_value_json;
+use crate::render::json::{FieldValueOut, field_value_json};
 use crate::timeline::Timeline;
 
 pub struct DiffJson {
@@ -52,9 +52,61 @@ pub fn difference_json(d: &Difference) -> Value {
     })
 }
 
+/// A row serialized straight to the output, in the contract's field order.
+struct RowOut<'a> {
+    style: &'a Style,
+    row: &'a Row<'a>,
+}
+
+impl serde::Serialize for RowOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let t = self.row.transition;
+        let style = self.style;
+        let from = t.from.as_ref().map(|value| FieldValueOut { style, value });
+        let to = t.to.as_ref().map(|value| FieldValueOut { style, value });
+        let mut map = s.serialize_map(Some(7))?;
+        map.serialize_key("source")?;
+        map.serialize_value(&DisplayStr(self.row.source))?;
+        map.serialize_entry("ticket_id", &self.row.ticket_id)?;
+        map.serialize_entry("event_id", &self.row.event_id)?;
+        map.serialize_entry("field", &t.field)?;
+        map.serialize_entry("from", &from)?;
+        map.serialize_entry("to", &to)?;
+        map.serialize_entry("changed", &t.changed)?;
+        map.end()
+    }
+}
+
+/// Serializes a Display value as a JSON string without an intermediate String.
+struct DisplayStr<'a, T: std::fmt::Display>(&'a T);
+
+impl<T: std::fmt::Display> serde::Serialize for DisplayStr<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
+    }
+}
+
+impl DiffJson {
+    /// One row as an NDJSON line, into a buffer (a worker's output).
+    pub fn write_row(&self, buf: &mut Vec<u8>, row: &Row<'_>) {
+        // Writing into a Vec cannot fail; a map with string keys always serializes.
+        let _ = serde_json::to_writer(
+            &mut *buf,
+            &RowOut {
+                style: &self.style,
+                row,
+            },
+        );
+        buf.push(b'\n');
+    }
+}
+
 impl DiffRenderer for DiffJson {
     fn row(&mut self, out: &mut dyn Write, row: &Row<'_>) -> io::Result<()> {
-        line(out, &row_json(&self.style, row))
+        let mut buf = Vec::with_capacity(256);
+        self.write_row(&mut buf, row);
+        out.write_all(&buf)
     }
 
     fn difference(&mut self, out: &mut dyn Write, difference: &Difference) -> io::Result<()> {
@@ -102,5 +154,56 @@ impl DiffRenderer for DiffJson {
     /// Totals are for people; the command notes skipped events on stderr.
     fn finish(&mut self, _out: &mut dyn Write, _totals: &Totals<'_>) -> io::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Lang;
+    use crate::input::Location;
+    use crate::transition::{FieldValue, Transition};
+    use jiff::tz::TimeZone;
+
+    /// The direct serializer writes exactly what the Value-based one does.
+    #[test]
+    fn streamed_rows_match_the_value_rendering() {
+        let style = Style::new(false, Lang::Zh, TimeZone::UTC);
+        let location = Location::new("dir/a \"b\".ndjson".into(), 7);
+        let transitions = [
+            Transition {
+                field: "status".into(),
+                from: Some(FieldValue::Code(CodeKind::Status, 50)),
+                to: Some(FieldValue::Code(CodeKind::Status, 99)),
+                changed: true,
+            },
+            Transition {
+                field: "updated_at".into(),
+                from: Some(FieldValue::Time(-1)),
+                to: Some(FieldValue::Time(1_700_000_000_123)),
+                changed: true,
+            },
+            Transition {
+                field: "x".into(),
+                from: Some(FieldValue::Raw(json!({"a": [1, "é"]}))),
+                to: None,
+                changed: true,
+            },
+        ];
+        for t in &transitions {
+            let row = Row {
+                source: &location,
+                ticket_id: Some("t\u{1}"),
+                event_id: None,
+                time: Some(5),
+                transition: t,
+            };
+            let streamed = serde_json::to_string(&RowOut {
+                style: &style,
+                row: &row,
+            })
+            .unwrap();
+            assert_eq!(streamed, row_json(&style, &row).to_string());
+        }
     }
 }
