@@ -87,7 +87,10 @@ fn rows(
         let event = match Event::from_slice(record.plaintext_bytes()) {
             Ok(event) => event,
             Err(e) => {
-                return RowsOutcome::Bad(RecordError::new(record.location().clone(), e.to_string()));
+                return RowsOutcome::Bad(RecordError::new(
+                    record.location().clone(),
+                    e.to_string(),
+                ));
             }
         };
         let location = record.location().clone();

@@ -149,7 +149,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
 /// An object the model reads into `T`, or whatever else stood there.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Nested<T> {
-    Value(T),
+    /// Boxed: the structs are large, and moving them by value through
+    /// serde's visitors cost more than the allocation.
+    Value(Box<T>),
     Wrong(Kind),
 }
 
@@ -167,7 +169,8 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for NestedVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Nested::Value)
+        T::deserialize(de::value::MapAccessDeserializer::new(map))
+            .map(|v| Nested::Value(Box::new(v)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
