@@ -205,8 +205,10 @@ fn now() -> String {
         .to_string()
 }
 
+type Headers = Vec<(&'static str, String)>;
+
 /// The three signature headers for `body`, computed here, not by the code under test.
-fn signed(ts: &str, body: &[u8]) -> Vec<(&'static str, String)> {
+fn signed(ts: &str, body: &[u8]) -> Headers {
     let mut h = Sha256::new();
     for part in [ts.as_bytes(), NONCE.as_bytes(), KEY.as_bytes(), body] {
         h.update(part);
@@ -452,7 +454,7 @@ fn requests_are_captured_exactly_and_replay_with_the_same_verdicts() {
         .unwrap()
         .replace('\n', "\r\n")
         .into_bytes();
-    let sent: Vec<(Vec<u8>, Vec<(&str, String)>)> = vec![
+    let sent: Vec<(Vec<u8>, Headers)> = vec![
         (read("url-verification.json"), vec![]),
         (read("url-verification.encrypted.json"), vec![]),
         (plain.clone(), signed(&ts, &plain)),
