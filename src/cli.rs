@@ -158,8 +158,9 @@ Examples:
     #[command(after_help = "\
 Answers: url_verification 200 {\"challenge\":...}; a checked event 200 {\"msg\":\"success\"}; a
 failed check 401 (the failed checks and the diagnosed cause); a body that is not a JSON event
-or does not decrypt 400; a body over --max-body-size 413 (unread); another path 404. Without
-an Encrypt Key events are accepted unchecked. Ctrl-C stops it; every capture is on disk.
+or does not decrypt 400; an encrypted body without the key 500; a body over --max-body-size
+413 (unread); another path 404. Without an Encrypt Key events are accepted unchecked, and the
+output says so. Ctrl-C stops it; every capture is already on disk.
 
 Examples:
   LARK_ENCRYPT_KEY=... lark-ticket listen --capture session.ndjson
