@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 pub const MAX_HEAD: usize = 64 * 1024;
 /// Most headers in one request.
 const MAX_HEADERS: usize = 128;
+/// How long unread bytes are drained after answering, at most.
+const LINGER: Duration = Duration::from_millis(300);
 /// Longest chunk-size or trailer line of a chunked body.
 const MAX_LINE: usize = 4096;
 
@@ -302,15 +304,18 @@ impl Connection {
             .and_then(|()| self.stream.write_all(&response.body))
             .and_then(|()| self.stream.flush());
         let _ = self.stream.shutdown(Shutdown::Write);
-        let _ = self
-            .stream
-            .set_read_timeout(Some(Duration::from_millis(200)));
+        // Bounded in time, so a client that keeps sending cannot hold the
+        // receiver.
+        let until = Instant::now() + LINGER;
         let mut sink = [0u8; 16 * 1024];
-        let mut drained = 0usize;
-        while drained < 1 << 20 {
+        while let Some(left) = until
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+        {
+            let _ = self.stream.set_read_timeout(Some(left));
             match self.stream.read(&mut sink) {
                 Ok(0) | Err(_) => break,
-                Ok(n) => drained += n,
+                Ok(_) => {}
             }
         }
         written
