@@ -161,11 +161,13 @@ Register-ArgumentCompleter -Native -CommandName 'lark-ticket' -ScriptBlock {
             break
         }
         'lark-ticket;listen' {
-            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Address to listen on')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Address to listen on (port 0: any free port; the address is printed on stderr)')
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Path that receives events')
             [CompletionResult]::new('--capture', '--capture', [CompletionResultType]::ParameterName, 'Append every request to FILE as a capture record (NDJSON)')
             [CompletionResult]::new('--max-requests', '--max-requests', [CompletionResultType]::ParameterName, 'Stop after N requests')
             [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Forward each request to your own handler and relay its answer')
+            [CompletionResult]::new('--max-body-size', '--max-body-size', [CompletionResultType]::ParameterName, 'Largest body accepted, in bytes; a larger one is answered 413 without being read')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Fail the timestamp check when a request is more than SECONDS old')
             [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
             [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
             [CompletionResult]::new('--verification-token', '--verification-token', [CompletionResultType]::ParameterName, 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)')

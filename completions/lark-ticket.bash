@@ -556,7 +556,7 @@ _lark__ticket() {
             return 0
             ;;
         lark__subcmd__ticket__subcmd__listen)
-            opts="-o -j -h -V --addr --path --capture --max-requests --forward-to --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --threads --max-record-size --help --version"
+            opts="-o -j -h -V --addr --path --capture --max-requests --forward-to --max-body-size --max-age --encrypt-key --encrypt-key-file --verification-token --verification-token-file --output --color --utc --lang --threads --max-record-size --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -590,6 +590,14 @@ _lark__ticket() {
                     return 0
                     ;;
                 --forward-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -152,11 +152,13 @@ set edit:completion:arg-completer[lark-ticket] = {|@words|
             cand --version 'Print version'
         }
         &'lark-ticket;listen'= {
-            cand --addr 'Address to listen on'
+            cand --addr 'Address to listen on (port 0: any free port; the address is printed on stderr)'
             cand --path 'Path that receives events'
             cand --capture 'Append every request to FILE as a capture record (NDJSON)'
             cand --max-requests 'Stop after N requests'
             cand --forward-to 'Forward each request to your own handler and relay its answer'
+            cand --max-body-size 'Largest body accepted, in bytes; a larger one is answered 413 without being read'
+            cand --max-age 'Fail the timestamp check when a request is more than SECONDS old'
             cand --encrypt-key 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)'
             cand --encrypt-key-file 'Read the Encrypt Key from a file (one trailing newline is stripped)'
             cand --verification-token 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)'

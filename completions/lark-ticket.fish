@@ -145,11 +145,13 @@ complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l encrypt
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -s V -l version -d 'Print version'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l addr -d 'Address to listen on' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l addr -d 'Address to listen on (port 0: any free port; the address is printed on stderr)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l path -d 'Path that receives events' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l capture -d 'Append every request to FILE as a capture record (NDJSON)' -r -F
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l max-requests -d 'Stop after N requests' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l forward-to -d 'Forward each request to your own handler and relay its answer' -r -f
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l max-body-size -d 'Largest body accepted, in bytes; a larger one is answered 413 without being read' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l max-age -d 'Fail the timestamp check when a request is more than SECONDS old' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r

@@ -65,7 +65,7 @@ fn dispatch(
         Command::Diff(args) => commands::diff::run(args, settings, out, report),
         Command::Verify(args) => commands::verify::run(args, settings, out, report),
         Command::Sign(args) => commands::sign::run(args, settings, out, report),
-        Command::Listen(_) => commands::not_yet_implemented("listen"),
+        Command::Listen(args) => commands::listen::run(args, settings, out, report),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "lark-ticket", out);
             Ok(ExitStatus::Success)

@@ -166,6 +166,18 @@ Examples:
     Sign(SignArgs),
 
     /// Run a local receiver that answers the challenge and captures requests
+    #[command(after_help = "\
+Answers: url_verification 200 {\"challenge\":...}; a checked event 200 {\"msg\":\"success\"}; a
+failed check 401 (the failed checks and the diagnosed cause); a body that is not a JSON event
+or does not decrypt 400; an encrypted body without the key 500; a body over --max-body-size
+413 (unread); another path 404. Without an Encrypt Key events are accepted unchecked, and the
+output says so. Ctrl-C stops it; every capture is already on disk.
+
+Examples:
+  LARK_ENCRYPT_KEY=... lark-ticket listen --capture session.ndjson
+  lark-ticket listen --forward-to http://127.0.0.1:3000/webhook/event
+  lark-ticket listen -o json --max-requests 1 | jq .verify.ok
+  LARK_ENCRYPT_KEY=... lark-ticket verify session.ndjson")]
     Listen(ListenArgs),
 
     /// Print a shell completion script
@@ -293,8 +305,8 @@ pub struct SignArgs {
 
 #[derive(Debug, Args)]
 pub struct ListenArgs {
-    /// Address to listen on
-    #[arg(long, default_value = "127.0.0.1:8000")]
+    /// Address to listen on (port 0: any free port; the address is printed on stderr)
+    #[arg(long, default_value = "127.0.0.1:8000", value_name = "HOST:PORT")]
     pub addr: String,
 
     /// Path that receives events
@@ -312,6 +324,14 @@ pub struct ListenArgs {
     /// Forward each request to your own handler and relay its answer
     #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
     pub forward_to: Option<String>,
+
+    /// Largest body accepted, in bytes; a larger one is answered 413 without being read
+    #[arg(long, value_name = "BYTES", default_value_t = crate::listen::DEFAULT_MAX_BODY)]
+    pub max_body_size: usize,
+
+    /// Fail the timestamp check when a request is more than SECONDS old
+    #[arg(long, value_name = "SECONDS")]
+    pub max_age: Option<u64>,
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod event;
 pub mod exit;
 pub mod golden;
 pub mod input;
+pub mod listen;
 pub mod pipeline;
 pub mod record;
 pub mod render;

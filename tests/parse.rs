@@ -548,3 +548,23 @@ fn closed_pipe_exits_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn invalid_utf8_inside_a_string_is_an_error() {
+    let mut input =
+        b"{\"type\":\"url_verification\",\"challenge\":\"a\",\"x\":\"\xff\"}\n".to_vec();
+    input.extend_from_slice(b"{\"type\":\"url_verification\",\"challenge\":\"b\"}\n");
+    let out = bin()
+        .args(["parse", "-o", "json"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("-:1: malformed JSON: invalid UTF-8 at byte 48")
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1);
+    assert!(stdout.contains("\"challenge\":\"b\""));
+}

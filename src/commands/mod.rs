@@ -2,6 +2,7 @@
 
 pub mod decrypt;
 pub mod diff;
+pub mod listen;
 pub mod parse;
 pub mod sign;
 pub mod verify;

@@ -23,6 +23,13 @@ impl Probe {
     /// Probes (and so validates) a whole JSON document; `Err(kind)` inside
     /// when it is valid JSON but not an object.
     pub fn of(bytes: &[u8]) -> Result<Result<Probe, Kind>, serde_json::Error> {
+        // Skipping a string does not check its UTF-8, so check it all here.
+        if let Err(e) = std::str::from_utf8(bytes) {
+            return Err(serde::de::Error::custom(format_args!(
+                "invalid UTF-8 at byte {}",
+                e.valid_up_to()
+            )));
+        }
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let probed = de.deserialize_any(ProbeVisitor)?;
         de.end()?;

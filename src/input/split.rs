@@ -36,6 +36,15 @@ pub enum Raw {
     },
 }
 
+impl Raw {
+    /// A JSON document given whole (not found in a stream): validated and
+    /// probed like the splitter's.
+    pub fn document(bytes: Vec<u8>) -> Result<Raw, serde_json::Error> {
+        let probe = Probe::of(&bytes)?;
+        Ok(Raw::Json { bytes, probe })
+    }
+}
+
 #[derive(Debug)]
 pub struct RawRecord {
     pub location: Location,

@@ -1,0 +1,196 @@
+//! What to answer one event request with, decided by the same code the other
+//! subcommands run on a capture: the request is read back from its capture
+//! record, decrypted, parsed and checked by `verify`, so replaying the
+//! capture reproduces the verdict.
+
+use serde_json::{Value, json};
+
+use super::http::Response;
+use crate::event::{Body, Event};
+use crate::input::{Location, Raw, RawRecord, RecordError};
+use crate::record::{Payload, Record};
+use crate::render::Style;
+use crate::verify::{
+    self, Clock, Content, NONCE_HEADER, Request, SIGNATURE_HEADER, Secrets, Status,
+    TIMESTAMP_HEADER, Verdict,
+};
+
+/// Said when events are accepted unchecked.
+pub const NO_KEY: &str = "no Encrypt Key given, so the signature cannot be checked: accepted \
+     unchecked (give LARK_ENCRYPT_KEY or --encrypt-key-file to check it)";
+
+/// One request, decided.
+pub struct Outcome {
+    pub response: Response,
+    /// The decoded record, when the body was JSON (and decrypted).
+    pub record: Option<Record>,
+    /// The event, when the record is one.
+    pub event: Option<Event>,
+    /// The checks, when they could run.
+    pub verdict: Option<Verdict>,
+    /// Why checks were skipped (no Encrypt Key).
+    pub skipped: Option<&'static str>,
+    /// Why the request could not be processed, or is not an event.
+    pub error: Option<RecordError>,
+}
+
+/// Decides the answer to one capture record (see [`super::capture::record`]).
+pub fn answer(
+    location: Location,
+    capture_record: &Value,
+    secrets: Secrets<'_>,
+    clock: Clock,
+    style: &Style,
+) -> Outcome {
+    let mut outcome = Outcome {
+        response: success(),
+        record: None,
+        event: None,
+        verdict: None,
+        skipped: None,
+        error: None,
+    };
+    let bytes = match serde_json::to_vec(capture_record) {
+        Ok(bytes) => bytes,
+        Err(e) => return outcome.fail(500, RecordError::new(location, e.to_string())),
+    };
+    let raw = match Raw::document(bytes) {
+        Ok(raw) => raw,
+        Err(e) => return outcome.fail(500, RecordError::new(location, e.to_string())),
+    };
+    let payload = match Payload::from_raw(RawRecord { location, raw }) {
+        Ok(payload) => payload,
+        Err(e) => return outcome.fail(400, e),
+    };
+    let headers = payload.headers.clone();
+    let encrypted = payload.encrypted_field().is_some();
+    if encrypted && secrets.key.is_none() {
+        return match payload.decode(None) {
+            Err(e) => outcome.fail(500, e),
+            Ok(_) => outcome,
+        };
+    }
+    // The signature covers the encrypted wrapper, so it is still checked
+    // (and diagnosed) when the body does not decrypt.
+    let kept = encrypted.then(|| (payload.body.clone(), payload.value().clone()));
+    let decoded = payload.decode(secrets.key);
+    let (record, undecrypted) = match decoded {
+        Ok(record) => (Some(record), None),
+        Err(e) => {
+            outcome.error = Some(e);
+            (None, kept)
+        }
+    };
+    let event = record.as_ref().map(|r| Event::from_value(r.value()));
+    let (body, value, plaintext) = match (&record, &undecrypted) {
+        (Some(r), _) => (
+            r.payload.body.as_slice(),
+            r.payload.value(),
+            r.plaintext.as_ref().map(|p| p.bytes.as_slice()),
+        ),
+        (None, Some((body, value))) => (body.as_slice(), value, None),
+        (None, None) => return outcome.status_from_error(),
+    };
+    let content = match &event {
+        None => Content::Undecrypted,
+        Some(Ok(event)) => Content::Event { event, plaintext },
+        Some(Err(_)) => Content::NotAnEvent,
+    };
+    let request = Request {
+        timestamp: headers.get(TIMESTAMP_HEADER),
+        nonce: headers.get(NONCE_HEADER),
+        signature: headers.get(SIGNATURE_HEADER),
+        body,
+        value: Some(value),
+    };
+    match verify::verify(&request, &content, secrets, clock, style) {
+        Ok(verdict) => outcome.verdict = Some(verdict),
+        Err(verify::NeedsKey) => outcome.skipped = Some(NO_KEY),
+    }
+    let location = record.as_ref().map(|r| r.location().clone());
+    outcome.record = record;
+    match event {
+        Some(Ok(event)) => outcome.event = Some(event),
+        Some(Err(e)) => {
+            if let Some(location) = location {
+                outcome.error = Some(RecordError::new(location, e.to_string()));
+            }
+        }
+        None => {}
+    }
+    outcome.decide()
+}
+
+fn success() -> Response {
+    Response::json(200, &json!({"msg": "success"}))
+}
+
+impl Outcome {
+    fn fail(mut self, status: u16, error: RecordError) -> Outcome {
+        self.response = Response::json(
+            status,
+            &json!({"msg": error_title(status), "error": error.message}),
+        );
+        self.error = Some(error);
+        self
+    }
+
+    fn status_from_error(self) -> Outcome {
+        match self.error.clone() {
+            Some(e) => self.fail(400, e),
+            None => self,
+        }
+    }
+
+    /// A failed check answers 401; then a body that is not an event (or did
+    /// not decrypt) answers 400; a challenge gets its answer; else success.
+    fn decide(mut self) -> Outcome {
+        if let Some(verdict) = self.verdict.as_ref().filter(|v| !v.ok()) {
+            self.response = Response::json(401, &unauthorized(verdict));
+            return self;
+        }
+        if self.error.is_some() {
+            return self.status_from_error();
+        }
+        if let Some(Body::UrlVerification {
+            challenge: Some(challenge),
+        }) = self.event.as_ref().map(|e| &e.body)
+        {
+            self.response = Response {
+                status: 200,
+                content_type: "application/json; charset=utf-8".to_string(),
+                body: crate::render::json::challenge_response(Some(challenge)).into_bytes(),
+            };
+        }
+        self
+    }
+
+    /// The answer counts as a failed check (401), or as a request that could
+    /// not be processed.
+    pub fn failed_checks(&self) -> bool {
+        self.verdict.as_ref().is_some_and(|v| !v.ok())
+    }
+}
+
+/// The failed checks and the cause, for the sender. Never the expected
+/// signature: answering it would let anyone forge a request.
+fn unauthorized(verdict: &Verdict) -> Value {
+    let failed: Vec<Value> = verdict
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| json!({"check": c.name, "detail": c.detail}))
+        .collect();
+    json!({
+        "msg": "verification failed",
+        "failed": failed,
+        "cause": verdict.diagnosis.as_ref().and_then(|d| d.cause),
+    })
+}
+
+fn error_title(status: u16) -> &'static str {
+    match status {
+        400 => "bad request",
+        _ => "cannot process the request",
+    }
+}
