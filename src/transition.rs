@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::event::fields::{Issues, join};
+use crate::event::fields::{Issues, Path};
 use crate::event::raw::{Nested, RawOld, RawTicket};
 use crate::event::{CodeKind, Ticket};
 
@@ -34,7 +34,7 @@ pub fn from_old_object(
     ticket: &Ticket,
     object: Option<&Nested<RawTicket<'_>>>,
     old: &RawOld<'_>,
-    path: &str,
+    path: &Path<'_>,
     issues: &mut Issues,
 ) -> Vec<Transition> {
     let mut out = Vec::with_capacity(3 + old.others.len());
@@ -68,7 +68,7 @@ pub fn from_old_object(
     };
     for (field, old_value) in &old.others {
         issues.warn(
-            join(path, field),
+            path.join(field),
             "not a documented old_object field (stage, status, updated_at)",
         );
         let to = others
@@ -106,13 +106,14 @@ mod tests {
         let Nested::Value(raw) = &object else {
             panic!()
         };
-        let ticket = Ticket::read(raw, "event.object", true, &mut issues);
+        let event = Path::top("event");
+        let ticket = Ticket::read(raw, &event.key("object"), true, &mut issues);
         let old: RawOld = serde::Deserialize::deserialize(&old).unwrap();
         let t = from_old_object(
             &ticket,
             Some(&object),
             &old,
-            "event.old_object",
+            &event.key("old_object"),
             &mut issues,
         );
         (t, issues)

@@ -48,20 +48,25 @@ impl Issues {
     }
 
     /// A string field; numbers are kept as their text.
-    pub fn string(&mut self, value: Option<&Scalar<'_>>, path: &str, key: &str) -> Option<String> {
+    pub fn string(
+        &mut self,
+        value: Option<&Scalar<'_>>,
+        path: &Path<'_>,
+        key: &str,
+    ) -> Option<String> {
         match value? {
             Scalar::Null => None,
             Scalar::Str(s) => Some(s.to_string()),
             Scalar::Int(i) => {
-                self.wrong_type(join(path, key), "a string", Kind::Number);
+                self.wrong_type(path.join(key), "a string", Kind::Number);
                 Some(i.to_string())
             }
             Scalar::Number(n) => {
-                self.wrong_type(join(path, key), "a string", Kind::Number);
+                self.wrong_type(path.join(key), "a string", Kind::Number);
                 Some(n.to_string())
             }
             other => {
-                self.wrong_type(join(path, key), "a string", other.kind());
+                self.wrong_type(path.join(key), "a string", other.kind());
                 None
             }
         }
@@ -71,7 +76,7 @@ impl Issues {
     pub fn string_or_number(
         &mut self,
         value: Option<&Scalar<'_>>,
-        path: &str,
+        path: &Path<'_>,
         key: &str,
     ) -> Option<String> {
         match value? {
@@ -80,38 +85,43 @@ impl Issues {
             Scalar::Int(i) => Some(i.to_string()),
             Scalar::Number(n) => Some(n.to_string()),
             other => {
-                self.wrong_type(join(path, key), "a string or a number", other.kind());
+                self.wrong_type(path.join(key), "a string or a number", other.kind());
                 None
             }
         }
     }
 
     /// An integer field; numeric strings are kept.
-    pub fn int(&mut self, value: Option<&Scalar<'_>>, path: &str, key: &str) -> Option<i64> {
+    pub fn int(&mut self, value: Option<&Scalar<'_>>, path: &Path<'_>, key: &str) -> Option<i64> {
         match value? {
             Scalar::Null => None,
             Scalar::Int(i) => Some(*i),
             Scalar::Number(n) => {
-                self.warn(join(path, key), format!("expected an integer, found {n}"));
+                self.warn(path.join(key), format!("expected an integer, found {n}"));
                 None
             }
             Scalar::Str(s) => {
-                self.wrong_type(join(path, key), "an integer", Kind::String);
+                self.wrong_type(path.join(key), "an integer", Kind::String);
                 s.trim().parse::<i64>().ok()
             }
             other => {
-                self.wrong_type(join(path, key), "an integer", other.kind());
+                self.wrong_type(path.join(key), "an integer", other.kind());
                 None
             }
         }
     }
 
-    pub fn boolean(&mut self, value: Option<&Scalar<'_>>, path: &str, key: &str) -> Option<bool> {
+    pub fn boolean(
+        &mut self,
+        value: Option<&Scalar<'_>>,
+        path: &Path<'_>,
+        key: &str,
+    ) -> Option<bool> {
         match value? {
             Scalar::Null => None,
             Scalar::Bool(b) => Some(*b),
             other => {
-                self.wrong_type(join(path, key), "a boolean", other.kind());
+                self.wrong_type(path.join(key), "a boolean", other.kind());
                 None
             }
         }
@@ -122,16 +132,13 @@ impl Issues {
     pub fn code(
         &mut self,
         value: Option<&Scalar<'_>>,
-        path: &str,
+        path: &Path<'_>,
         key: &str,
         kind: CodeKind,
     ) -> Option<i64> {
         let n = self.int(value, path, key)?;
         if kind.label(n, Lang::En).is_none() {
-            self.warn(
-                join(path, key),
-                format!("unknown {} value {n}", kind.name()),
-            );
+            self.warn(path.join(key), format!("unknown {} value {n}", kind.name()));
         }
         Some(n)
     }
@@ -140,14 +147,14 @@ impl Issues {
     pub fn object<'v, T>(
         &mut self,
         value: Option<&'v Nested<T>>,
-        path: &str,
+        path: &Path<'_>,
         key: &str,
     ) -> Option<&'v T> {
         match value? {
             Nested::Value(v) => Some(v),
             Nested::Wrong(Kind::Null) => None,
             Nested::Wrong(kind) => {
-                self.wrong_type(join(path, key), "an object", *kind);
+                self.wrong_type(path.join(key), "an object", *kind);
                 None
             }
         }
@@ -157,23 +164,23 @@ impl Issues {
     pub fn array<'v, T>(
         &mut self,
         value: Option<&'v NestedList<T>>,
-        path: &str,
+        path: &Path<'_>,
         key: &str,
     ) -> Option<&'v [Nested<T>]> {
         match value? {
             NestedList::Items(items) => Some(items),
             NestedList::Wrong(Kind::Null) => None,
             NestedList::Wrong(kind) => {
-                self.wrong_type(join(path, key), "an array", *kind);
+                self.wrong_type(path.join(key), "an array", *kind);
                 None
             }
         }
     }
 
     /// A field the schema requires (for `--strict`).
-    pub fn require(&mut self, present: bool, path: &str, key: &str) {
+    pub fn require(&mut self, present: bool, path: &Path<'_>, key: &str) {
         if !present {
-            self.deviate(join(path, key), "missing");
+            self.deviate(path.join(key), "missing");
         }
     }
 }
@@ -183,10 +190,84 @@ pub fn present(value: Option<&Scalar<'_>>) -> bool {
     value.is_some_and(|v| *v != Scalar::Null)
 }
 
-pub fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
+/// A JSON path, built lazily: only an issue turns it into a string.
+#[derive(Clone, Copy, Debug)]
+pub struct Path<'a> {
+    parent: Option<&'a Path<'a>>,
+    seg: Seg<'a>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Seg<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> Path<'a> {
+    pub const ROOT: Path<'static> = Path {
+        parent: None,
+        seg: Seg::Root,
+    };
+
+    /// A top-level key.
+    pub const fn top(key: &'a str) -> Path<'a> {
+        Path {
+            parent: None,
+            seg: Seg::Key(key),
+        }
+    }
+
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Key(key),
+        }
+    }
+
+    pub fn index(&'a self, index: usize) -> Path<'a> {
+        Path {
+            parent: Some(self),
+            seg: Seg::Index(index),
+        }
+    }
+
+    /// The path of `key` under this one, as a string.
+    pub fn join(&self, key: &str) -> String {
+        self.key(key).to_string()
+    }
+
+    fn is_root(&self) -> bool {
+        self.parent.is_none() && matches!(self.seg, Seg::Root)
+    }
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(parent) = self.parent {
+            parent.fmt(f)?;
+        }
+        let top = self.parent.is_none_or(Path::is_root);
+        match self.seg {
+            Seg::Root => Ok(()),
+            Seg::Key(key) if top => f.write_str(key),
+            Seg::Key(key) => write!(f, ".{key}"),
+            Seg::Index(i) => write!(f, "[{i}]"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_read_like_jq() {
+        let event = Path::top("event");
+        let object = event.key("object");
+        let agents = object.key("agents");
+        assert_eq!(agents.index(2).join("name"), "event.object.agents[2].name");
+        assert_eq!(Path::ROOT.join("uuid"), "uuid");
+        assert_eq!(Path::ROOT.key("header").join("token"), "header.token");
     }
 }

@@ -10,7 +10,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::transition::{self, Transition};
-pub use fields::{Issue, Issues};
+pub use fields::{Issue, Issues, Path};
+
+const HEADER: Path<'static> = Path::top("header");
+const EVENT: Path<'static> = Path::top("event");
 pub use labels::{CodeKind, Lang};
 use raw::{RawDoc, RawEvent, RawTicket, Scalar};
 pub use ticket::{Approval, CustomField, MessageContent, Ticket, TicketMessage, User};
@@ -117,10 +120,10 @@ impl Event {
         let (envelope, body) =
             if doc.kind.as_ref().and_then(Scalar::as_str) == Some("url_verification") {
                 let envelope = Envelope {
-                    token: issues.string(doc.token.as_ref(), "", "token"),
+                    token: issues.string(doc.token.as_ref(), &Path::ROOT, "token"),
                     ..Envelope::default()
                 };
-                let challenge = issues.string(doc.challenge.as_ref(), "", "challenge");
+                let challenge = issues.string(doc.challenge.as_ref(), &Path::ROOT, "challenge");
                 if challenge.is_none() {
                     issues.warn("challenge".to_string(), "missing");
                 }
@@ -128,12 +131,12 @@ impl Event {
             } else if non_empty(&doc.schema) {
                 let envelope = read_v2_envelope(doc, &mut issues);
                 let event = event_object(doc, &mut issues);
-                let body = read_body(envelope.event_type.as_deref(), event, "event", &mut issues);
+                let body = read_body(envelope.event_type.as_deref(), event, &EVENT, &mut issues);
                 (envelope, body)
             } else if non_empty(&doc.uuid) {
                 let event = event_object(doc, &mut issues);
                 let envelope = read_v1_envelope(doc, event, &mut issues);
-                let body = read_body(envelope.event_type.as_deref(), event, "event", &mut issues);
+                let body = read_body(envelope.event_type.as_deref(), event, &EVENT, &mut issues);
                 (envelope, body)
             } else {
                 return Err(NotAnEvent);
@@ -180,7 +183,7 @@ pub enum EventError {
 }
 
 fn event_object<'d, 'a>(doc: &'d RawDoc<'a>, issues: &mut Issues) -> Option<&'d RawEvent<'a>> {
-    let event = issues.object(doc.event.as_ref(), "", "event");
+    let event = issues.object(doc.event.as_ref(), &Path::ROOT, "event");
     if event.is_none() {
         issues.deviate("event".to_string(), "missing");
     }
@@ -193,7 +196,7 @@ fn read_v2_envelope(doc: &RawDoc<'_>, issues: &mut Issues) -> Envelope {
     {
         issues.warn("schema".to_string(), format!("unknown schema {schema:?}"));
     }
-    let Some(header) = issues.object(doc.header.as_ref(), "", "header") else {
+    let Some(header) = issues.object(doc.header.as_ref(), &Path::ROOT, "header") else {
         issues.deviate("header".to_string(), "missing");
         return Envelope {
             schema: Some(Schema::V2),
@@ -202,17 +205,17 @@ fn read_v2_envelope(doc: &RawDoc<'_>, issues: &mut Issues) -> Envelope {
     };
     issues.require(
         fields::present(header.event_id.as_ref()),
-        "header",
+        &HEADER,
         "event_id",
     );
     issues.require(
         fields::present(header.event_type.as_ref()),
-        "header",
+        &HEADER,
         "event_type",
     );
     issues.require(
         fields::present(header.create_time.as_ref()),
-        "header",
+        &HEADER,
         "create_time",
     );
     let create_time = header
@@ -221,12 +224,12 @@ fn read_v2_envelope(doc: &RawDoc<'_>, issues: &mut Issues) -> Envelope {
         .and_then(|v| read_create_time(v, "header.create_time", issues));
     Envelope {
         schema: Some(Schema::V2),
-        event_type: issues.string(header.event_type.as_ref(), "header", "event_type"),
-        event_id: issues.string(header.event_id.as_ref(), "header", "event_id"),
+        event_type: issues.string(header.event_type.as_ref(), &HEADER, "event_type"),
+        event_id: issues.string(header.event_id.as_ref(), &HEADER, "event_id"),
         create_time,
-        token: issues.string(header.token.as_ref(), "header", "token"),
-        app_id: issues.string(header.app_id.as_ref(), "header", "app_id"),
-        tenant_key: issues.string(header.tenant_key.as_ref(), "header", "tenant_key"),
+        token: issues.string(header.token.as_ref(), &HEADER, "token"),
+        app_id: issues.string(header.app_id.as_ref(), &HEADER, "app_id"),
+        tenant_key: issues.string(header.tenant_key.as_ref(), &HEADER, "tenant_key"),
     }
 }
 
@@ -284,18 +287,18 @@ fn read_v1_envelope(
     };
     let (event_type, app_id, tenant_key) = match event {
         Some(e) => (
-            issues.string(e.kind.as_ref(), "event", "type"),
-            issues.string(e.app_id.as_ref(), "event", "app_id"),
-            issues.string(e.tenant_key.as_ref(), "event", "tenant_key"),
+            issues.string(e.kind.as_ref(), &EVENT, "type"),
+            issues.string(e.app_id.as_ref(), &EVENT, "app_id"),
+            issues.string(e.tenant_key.as_ref(), &EVENT, "tenant_key"),
         ),
         None => (None, None, None),
     };
     Envelope {
         schema: Some(Schema::V1),
         event_type,
-        event_id: issues.string(doc.uuid.as_ref(), "", "uuid"),
+        event_id: issues.string(doc.uuid.as_ref(), &Path::ROOT, "uuid"),
         create_time,
-        token: issues.string(doc.token.as_ref(), "", "token"),
+        token: issues.string(doc.token.as_ref(), &Path::ROOT, "token"),
         app_id,
         tenant_key,
     }
@@ -319,16 +322,16 @@ fn parse_seconds(ts: &str) -> Option<i64> {
 fn read_body(
     event_type: Option<&str>,
     event: Option<&RawEvent<'_>>,
-    path: &str,
+    path: &Path<'_>,
     issues: &mut Issues,
 ) -> Body {
     let empty = RawEvent::default();
     let event = event.unwrap_or(&empty);
     let ticket_object = |issues: &mut Issues| {
         let object = issues.object(event.object.as_ref(), path, "object");
-        let object_path = fields::join(path, "object");
+        let object_path = path.key("object");
         if object.is_none() {
-            issues.deviate(object_path.clone(), "missing");
+            issues.deviate(object_path.to_string(), "missing");
         }
         let empty_ticket = RawTicket::default();
         Ticket::read(
@@ -348,13 +351,13 @@ fn read_body(
                             &ticket,
                             event.object.as_ref(),
                             old,
-                            &fields::join(path, "old_object"),
+                            &path.key("old_object"),
                             issues,
                         ),
                         true,
                     ),
                     None => {
-                        issues.deviate(fields::join(path, "old_object"), "missing");
+                        issues.deviate(path.join("old_object"), "missing");
                         (Vec::new(), false)
                     }
                 };

@@ -1,7 +1,7 @@
 //! The helpdesk models: tickets, users, custom fields, ticket messages and
 //! approval notifications.
 
-use super::fields::{Issues, join, present};
+use super::fields::{Issues, Path, present};
 use super::labels::CodeKind;
 use super::raw::{Kind, Nested, NestedList, RawCustomField, RawEvent, RawIds, RawTicket, RawUser};
 
@@ -17,7 +17,7 @@ pub struct User {
 }
 
 impl User {
-    pub fn read(value: &Nested<RawUser<'_>>, path: &str, issues: &mut Issues) -> Option<User> {
+    pub fn read(value: &Nested<RawUser<'_>>, path: &Path<'_>, issues: &mut Issues) -> Option<User> {
         let raw = match value {
             Nested::Value(raw) => raw,
             Nested::Wrong(Kind::Null) => return None,
@@ -28,7 +28,7 @@ impl User {
         };
         let mut user = User::default();
         if let Some(id) = issues.object(raw.id.as_ref(), path, "id") {
-            user.read_ids(id, &join(path, "id"), issues);
+            user.read_ids(id, &path.key("id"), issues);
         }
         user.name = issues.string(raw.name.as_ref(), path, "name");
         user.avatar_url = issues.string(raw.avatar_url.as_ref(), path, "avatar_url");
@@ -37,7 +37,11 @@ impl User {
     }
 
     /// A bare id object `{user_id, open_id, union_id}` (a message's `sender_id`).
-    pub fn read_id(value: &Nested<RawIds<'_>>, path: &str, issues: &mut Issues) -> Option<User> {
+    pub fn read_id(
+        value: &Nested<RawIds<'_>>,
+        path: &Path<'_>,
+        issues: &mut Issues,
+    ) -> Option<User> {
         let Nested::Value(ids) = value else {
             return None;
         };
@@ -46,7 +50,7 @@ impl User {
         Some(user)
     }
 
-    fn read_ids(&mut self, id: &RawIds<'_>, path: &str, issues: &mut Issues) {
+    fn read_ids(&mut self, id: &RawIds<'_>, path: &Path<'_>, issues: &mut Issues) {
         self.user_id = issues.string(id.user_id.as_ref(), path, "user_id");
         self.open_id = issues.string(id.open_id.as_ref(), path, "open_id");
         self.union_id = issues.string(id.union_id.as_ref(), path, "union_id");
@@ -83,7 +87,7 @@ pub struct CustomField {
 impl CustomField {
     fn read(
         value: &Nested<RawCustomField<'_>>,
-        path: &str,
+        path: &Path<'_>,
         issues: &mut Issues,
     ) -> Option<CustomField> {
         let Nested::Value(raw) = value else {
@@ -128,7 +132,7 @@ impl Ticket {
     /// schema requires (ticket_id, stage, status).
     pub fn read(
         raw: &RawTicket<'_>,
-        path: &str,
+        path: &Path<'_>,
         strict_required: bool,
         issues: &mut Issues,
     ) -> Ticket {
@@ -142,28 +146,28 @@ impl Ticket {
                      issues: &mut Issues|
          -> Option<Vec<User>> {
             let items = issues.array(list, path, key)?;
-            let base = join(path, key);
+            let base = path.key(key);
             Some(
                 items
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, v)| User::read(v, &format!("{base}[{i}]"), issues))
+                    .filter_map(|(i, v)| User::read(v, &base.index(i), issues))
                     .collect(),
             )
         };
         let user = |value: Option<&Nested<RawUser<'_>>>, key: &str, issues: &mut Issues| {
-            value.and_then(|v| User::read(v, &join(path, key), issues))
+            value.and_then(|v| User::read(v, &path.key(key), issues))
         };
         let agents = users(raw.agents.as_ref(), "agents", issues);
         let collaborators = users(raw.collaborators.as_ref(), "collaborators", issues);
         let customized_fields = issues
             .array(raw.customized_fields.as_ref(), path, "customized_fields")
             .map(|items| {
-                let base = join(path, "customized_fields");
+                let base = path.key("customized_fields");
                 items
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, v)| CustomField::read(v, &format!("{base}[{i}]"), issues))
+                    .filter_map(|(i, v)| CustomField::read(v, &base.index(i), issues))
                     .collect()
             });
         Ticket {
@@ -213,11 +217,11 @@ pub struct MessageContent {
 }
 
 impl TicketMessage {
-    pub fn read(raw: &RawEvent<'_>, path: &str, issues: &mut Issues) -> TicketMessage {
+    pub fn read(raw: &RawEvent<'_>, path: &Path<'_>, issues: &mut Issues) -> TicketMessage {
         let content = issues
             .object(raw.content.as_ref(), path, "content")
             .map(|c| {
-                let cpath = join(path, "content");
+                let cpath = path.key("content");
                 let image_keys = match &c.image_keys {
                     None | Some(serde_json::Value::Null) => None,
                     Some(serde_json::Value::Array(keys)) => Some(
@@ -226,7 +230,7 @@ impl TicketMessage {
                             .collect(),
                     ),
                     Some(other) => {
-                        issues.wrong_type(join(&cpath, "image_keys"), "an array", Kind::of(other));
+                        issues.wrong_type(cpath.join("image_keys"), "an array", Kind::of(other));
                         None
                     }
                 };
@@ -239,11 +243,11 @@ impl TicketMessage {
             });
         let ticket = issues
             .object(raw.ticket.as_ref(), path, "ticket")
-            .map(|t| Ticket::read(t, &join(path, "ticket"), false, issues));
+            .map(|t| Ticket::read(t, &path.key("ticket"), false, issues));
         let sender_id = raw
             .sender_id
             .as_ref()
-            .and_then(|v| User::read_id(v, &join(path, "sender_id"), issues));
+            .and_then(|v| User::read_id(v, &path.key("sender_id"), issues));
         TicketMessage {
             ticket_message_id: issues.string(
                 raw.ticket_message_id.as_ref(),
@@ -280,13 +284,13 @@ pub struct Approval {
 pub const APPROVE_STATUSES: [&str; 4] = ["REJECTED", "APPROVED", "CANCELED", "DELETED"];
 
 impl Approval {
-    pub fn read(raw: &RawEvent<'_>, path: &str, issues: &mut Issues) -> Approval {
+    pub fn read(raw: &RawEvent<'_>, path: &Path<'_>, issues: &mut Issues) -> Approval {
         let approve_status = issues.string(raw.approve_status.as_ref(), path, "approve_status");
         if let Some(status) = &approve_status
             && !APPROVE_STATUSES.contains(&status.as_str())
         {
             issues.warn(
-                join(path, "approve_status"),
+                path.join("approve_status"),
                 format!("unknown approve_status value {status:?}"),
             );
         }
