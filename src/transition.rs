@@ -102,13 +102,21 @@ mod tests {
 
     fn run(object: Value, old: Value) -> (Vec<Transition>, Issues) {
         let mut issues = Issues::default();
-        let object: Nested<RawTicket> = serde::Deserialize::deserialize(&object).unwrap();
+        let object = object.to_string();
+        let object: Nested<RawTicket> = serde_json::from_str(&object).unwrap();
         let Nested::Value(raw) = &object else {
             panic!()
         };
         let event = Path::top("event");
-        let ticket = Ticket::read(raw, &event.key("object"), true, &mut issues);
-        let old: RawOld = serde::Deserialize::deserialize(&old).unwrap();
+        let ticket = Ticket::read(
+            raw,
+            &event.key("object"),
+            true,
+            crate::event::Detail::Full,
+            &mut issues,
+        );
+        let old = old.to_string();
+        let old: RawOld = serde_json::from_str(&old).unwrap();
         let t = from_old_object(
             &ticket,
             Some(&object),

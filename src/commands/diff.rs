@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::parse::event_type_name;
 use super::{Reporter, records};
 use crate::cli::{DiffArgs, OutputFormat};
-use crate::event::{Body, Event};
+use crate::event::{Body, Detail, Event};
 use crate::exit::ExitStatus;
 use crate::golden::{self, DEFAULT_IGNORES, IgnorePath};
 use crate::input::{Input, Location, RecordError};
@@ -84,7 +84,7 @@ fn rows(
             Ok(record) => record,
             Err(e) => return RowsOutcome::Bad(e),
         };
-        let event = match Event::from_slice(record.plaintext_bytes()) {
+        let event = match Event::from_slice_with(record.plaintext_bytes(), Detail::State) {
             Ok(event) => event,
             Err(e) => {
                 return RowsOutcome::Bad(RecordError::new(
@@ -307,7 +307,7 @@ fn decode(record: Result<Record, RecordError>, report: &mut Reporter) -> Option<
             return None;
         }
     };
-    match Event::from_slice(record.plaintext_bytes()) {
+    match Event::from_slice_with(record.plaintext_bytes(), Detail::State) {
         Ok(event) => Some((record, event)),
         Err(e) => {
             report.error(&RecordError::new(record.location().clone(), e.to_string()));

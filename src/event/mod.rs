@@ -6,7 +6,6 @@ pub mod labels;
 pub mod raw;
 pub mod ticket;
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::transition::{self, Transition};
@@ -16,7 +15,7 @@ const HEADER: Path<'static> = Path::top("header");
 const EVENT: Path<'static> = Path::top("event");
 pub use labels::{CodeKind, Lang};
 use raw::{RawDoc, RawEvent, RawTicket, Scalar};
-pub use ticket::{Approval, CustomField, MessageContent, Ticket, TicketMessage, User};
+pub use ticket::{Approval, CustomField, Detail, MessageContent, Ticket, TicketMessage, User};
 
 pub const TICKET_UPDATED: &str = "helpdesk.ticket.updated_v1";
 pub const TICKET_CREATED: &str = "helpdesk.ticket.created_v1";
@@ -96,9 +95,14 @@ pub struct NotAnEvent;
 impl Event {
     /// Reads an event straight from its JSON bytes (no `serde_json::Value`).
     pub fn from_slice(bytes: &[u8]) -> Result<Event, EventError> {
+        Event::from_slice_with(bytes, Detail::Full)
+    }
+
+    /// Reads an event, with tickets read to the given detail.
+    pub fn from_slice_with(bytes: &[u8], detail: Detail) -> Result<Event, EventError> {
         let raw: RawDoc =
             serde_json::from_slice(bytes).map_err(|e| EventError::Malformed(e.to_string()))?;
-        Event::from_raw(&raw).map_err(|_| EventError::NotAnEvent(NotAnEvent))
+        Event::from_raw(&raw, detail).map_err(|_| EventError::NotAnEvent(NotAnEvent))
     }
 
     /// Reads an event from already parsed JSON.
@@ -106,11 +110,11 @@ impl Event {
         if !value.is_object() {
             return Err(NotAnEvent);
         }
-        let raw = RawDoc::deserialize(value).map_err(|_| NotAnEvent)?;
-        Event::from_raw(&raw)
+        let bytes = serde_json::to_vec(value).map_err(|_| NotAnEvent)?;
+        Event::from_slice(&bytes).map_err(|_| NotAnEvent)
     }
 
-    pub fn from_raw(doc: &RawDoc<'_>) -> Result<Event, NotAnEvent> {
+    pub fn from_raw(doc: &RawDoc<'_>, detail: Detail) -> Result<Event, NotAnEvent> {
         let mut issues = Issues::default();
         let non_empty = |v: &Option<Scalar<'_>>| {
             v.as_ref()
@@ -131,12 +135,24 @@ impl Event {
             } else if non_empty(&doc.schema) {
                 let envelope = read_v2_envelope(doc, &mut issues);
                 let event = event_object(doc, &mut issues);
-                let body = read_body(envelope.event_type.as_deref(), event, &EVENT, &mut issues);
+                let body = read_body(
+                    envelope.event_type.as_deref(),
+                    event,
+                    &EVENT,
+                    detail,
+                    &mut issues,
+                );
                 (envelope, body)
             } else if non_empty(&doc.uuid) {
                 let event = event_object(doc, &mut issues);
                 let envelope = read_v1_envelope(doc, event, &mut issues);
-                let body = read_body(envelope.event_type.as_deref(), event, &EVENT, &mut issues);
+                let body = read_body(
+                    envelope.event_type.as_deref(),
+                    event,
+                    &EVENT,
+                    detail,
+                    &mut issues,
+                );
                 (envelope, body)
             } else {
                 return Err(NotAnEvent);
@@ -323,6 +339,7 @@ fn read_body(
     event_type: Option<&str>,
     event: Option<&RawEvent<'_>>,
     path: &Path<'_>,
+    detail: Detail,
     issues: &mut Issues,
 ) -> Body {
     let empty = RawEvent::default();
@@ -338,6 +355,7 @@ fn read_body(
             object.unwrap_or(&empty_ticket),
             &object_path,
             object.is_some(),
+            detail,
             issues,
         )
     };
@@ -470,5 +488,33 @@ mod tests {
             assert_eq!(e.ticket().and_then(|t| t.status), Some(2));
             assert_eq!(e.warnings().count(), 0, "{:?}", e.issues);
         }
+    }
+}
+
+#[cfg(test)]
+mod detail_tests {
+    use super::*;
+
+    /// Reading only the state gives the same envelope, state and
+    /// transitions as reading everything, and leaves the people out.
+    #[test]
+    fn state_detail_agrees_with_full() {
+        let stream = include_str!("../../testdata/stream.plain.ndjson");
+        let mut compared = 0;
+        for line in stream.lines() {
+            let full = Event::from_slice(line.as_bytes()).unwrap();
+            let state = Event::from_slice_with(line.as_bytes(), Detail::State).unwrap();
+            assert_eq!(full.envelope, state.envelope);
+            assert_eq!(full.transitions(), state.transitions());
+            if let (Some(f), Some(s)) = (full.ticket(), state.ticket()) {
+                assert_eq!(
+                    (&f.ticket_id, f.stage, f.status, f.updated_at),
+                    (&s.ticket_id, s.stage, s.status, s.updated_at)
+                );
+                assert!(s.guest.is_none() && s.agents.is_none() && s.customized_fields.is_none());
+                compared += 1;
+            }
+        }
+        assert!(compared >= 3);
     }
 }

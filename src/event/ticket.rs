@@ -1,9 +1,13 @@
 //! The helpdesk models: tickets, users, custom fields, ticket messages and
 //! approval notifications.
 
+use serde_json::value::RawValue;
+
 use super::fields::{Issues, Path, present};
 use super::labels::CodeKind;
-use super::raw::{Kind, Nested, NestedList, RawCustomField, RawEvent, RawIds, RawTicket, RawUser};
+use super::raw::{
+    Kind, Nested, NestedList, RawCustomField, RawEvent, RawIds, RawTicket, RawUser, lazy,
+};
 
 /// `{id:{user_id,open_id,union_id}, name, avatar_url, email}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -106,6 +110,16 @@ impl CustomField {
     }
 }
 
+/// How much of a ticket to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Every field.
+    Full,
+    /// The state only: ids, codes and times; no people or custom fields
+    /// (what diffs and timelines use).
+    State,
+}
+
 /// A ticket as events carry it (`event.object`). Every field is optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ticket {
@@ -129,11 +143,13 @@ pub struct Ticket {
 
 impl Ticket {
     /// Reads a ticket object. `strict_required` asks for the fields the
-    /// schema requires (ticket_id, stage, status).
+    /// schema requires (ticket_id, stage, status); `detail` says whether the
+    /// people and custom fields are read too.
     pub fn read(
         raw: &RawTicket<'_>,
         path: &Path<'_>,
         strict_required: bool,
+        detail: Detail,
         issues: &mut Issues,
     ) -> Ticket {
         if strict_required {
@@ -141,27 +157,36 @@ impl Ticket {
             issues.require(present(raw.stage.as_ref()), path, "stage");
             issues.require(present(raw.status.as_ref()), path, "status");
         }
-        let users = |list: Option<&NestedList<RawUser<'_>>>,
-                     key: &str,
-                     issues: &mut Issues|
-         -> Option<Vec<User>> {
-            let items = issues.array(list, path, key)?;
-            let base = path.key(key);
-            Some(
-                items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, v)| User::read(v, &base.index(i), issues))
-                    .collect(),
-            )
+        let users =
+            |text: Option<&&RawValue>, key: &str, issues: &mut Issues| -> Option<Vec<User>> {
+                let list: NestedList<RawUser<'_>> = lazy(text)?;
+                let items = issues.array(Some(&list), path, key)?;
+                let base = path.key(key);
+                Some(
+                    items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, v)| User::read(v, &base.index(i), issues))
+                        .collect(),
+                )
+            };
+        let user = |text: Option<&&RawValue>, key: &str, issues: &mut Issues| {
+            let value: Nested<RawUser<'_>> = lazy(text)?;
+            User::read(&value, &path.key(key), issues)
         };
-        let user = |value: Option<&Nested<RawUser<'_>>>, key: &str, issues: &mut Issues| {
-            value.and_then(|v| User::read(v, &path.key(key), issues))
+        let full = detail == Detail::Full;
+        let agents = users(raw.agents.as_ref().filter(|_| full), "agents", issues);
+        let collaborators = users(
+            raw.collaborators.as_ref().filter(|_| full),
+            "collaborators",
+            issues,
+        );
+        let custom: Option<NestedList<RawCustomField<'_>>> = match detail {
+            Detail::Full => lazy(raw.customized_fields.as_ref()),
+            Detail::State => None,
         };
-        let agents = users(raw.agents.as_ref(), "agents", issues);
-        let collaborators = users(raw.collaborators.as_ref(), "collaborators", issues);
         let customized_fields = issues
-            .array(raw.customized_fields.as_ref(), path, "customized_fields")
+            .array(custom.as_ref(), path, "customized_fields")
             .map(|items| {
                 let base = path.key("customized_fields");
                 items
@@ -182,10 +207,10 @@ impl Ticket {
             created_at: issues.int(raw.created_at.as_ref(), path, "created_at"),
             updated_at: issues.int(raw.updated_at.as_ref(), path, "updated_at"),
             closed_at: issues.int(raw.closed_at.as_ref(), path, "closed_at"),
-            guest: user(raw.guest.as_ref(), "guest", issues),
+            guest: user(raw.guest.as_ref().filter(|_| full), "guest", issues),
             agents,
             collaborators,
-            closed_by: user(raw.closed_by.as_ref(), "closed_by", issues),
+            closed_by: user(raw.closed_by.as_ref().filter(|_| full), "closed_by", issues),
             customized_fields,
         }
     }
@@ -243,7 +268,7 @@ impl TicketMessage {
             });
         let ticket = issues
             .object(raw.ticket.as_ref(), path, "ticket")
-            .map(|t| Ticket::read(t, &path.key("ticket"), false, issues));
+            .map(|t| Ticket::read(t, &path.key("ticket"), false, Detail::Full, issues));
         let sender_id = raw
             .sender_id
             .as_ref()
