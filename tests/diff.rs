@@ -452,3 +452,25 @@ fn timeline_help_states_memory_bound() {
         "{help}"
     );
 }
+
+#[test]
+fn encrypted_plaintext_that_is_not_json_is_named_on_the_fast_path() {
+    let key = lark_ticket::secret::Secret::new(KEY);
+    let bad = lark_ticket::crypto::encrypt(&key, b"{\"schema\":", Some([9; 16])).unwrap();
+    let good = std::fs::read_to_string(testdata("diff-updates.ndjson")).unwrap();
+    let input = format!("{{\"encrypt\":\"{bad}\"}}\n{good}");
+    for threads in ["1", "2"] {
+        let out = bin()
+            .args(["diff", "-o", "json", "-j", threads, "--encrypt-key", KEY])
+            .write_stdin(input.clone())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("lark-ticket: error: -:1: plaintext is not JSON"),
+            "{stderr}"
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 6);
+    }
+}

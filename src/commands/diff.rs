@@ -10,12 +10,12 @@ use serde_json::Value;
 use super::parse::event_type_name;
 use super::{Reporter, records};
 use crate::cli::{DiffArgs, OutputFormat};
-use crate::event::{Body, Detail, Event};
+use crate::event::{Body, Detail, Event, EventError};
 use crate::exit::ExitStatus;
 use crate::golden::{self, DEFAULT_IGNORES, IgnorePath};
 use crate::input::{Input, Location, RecordError};
 use crate::pipeline::{self, Item};
-use crate::record::{Payload, Record};
+use crate::record::{Payload, Record, not_json};
 use crate::render::diff::json::DiffJson;
 use crate::render::diff::{
     AgainstTotals, DiffRenderer, NOT_TICKET_STATES, NOT_UPDATES, Row, RowTotals, Skipped,
@@ -79,13 +79,16 @@ fn rows(
     let work = |item: Item| -> RowsOutcome {
         let record = match item
             .and_then(Payload::from_raw)
-            .and_then(|p| p.decode(settings.encrypt_key.as_ref()))
+            .and_then(|p| p.decode_unchecked(settings.encrypt_key.as_ref()))
         {
             Ok(record) => record,
             Err(e) => return RowsOutcome::Bad(e),
         };
         let event = match Event::from_slice_with(record.plaintext_bytes(), Detail::State) {
             Ok(event) => event,
+            Err(EventError::Malformed(e)) if record.encrypted() => {
+                return RowsOutcome::Bad(not_json(record.location(), &e));
+            }
             Err(e) => {
                 return RowsOutcome::Bad(RecordError::new(
                     record.location().clone(),
