@@ -101,10 +101,12 @@ fn describe_byte(byte: u8) -> String {
 pub fn decrypt(key: &Secret, encrypted: &str) -> Result<Vec<u8>, DecryptError> {
     let raw = decode_base64(encrypted)?;
     let plaintext = decrypt_raw(key, raw)?;
-    if let Err(e) = std::str::from_utf8(&plaintext) {
-        return Err(DecryptError::NotUtf8 {
-            offset: e.valid_up_to(),
-        });
+    if simdutf8::basic::from_utf8(&plaintext).is_err() {
+        // The fast check says only whether; the standard one says where.
+        let offset = std::str::from_utf8(&plaintext)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
+        return Err(DecryptError::NotUtf8 { offset });
     }
     Ok(plaintext)
 }

@@ -24,10 +24,13 @@ impl Probe {
     /// when it is valid JSON but not an object.
     pub fn of(bytes: &[u8]) -> Result<Result<Probe, Kind>, serde_json::Error> {
         // Skipping a string does not check its UTF-8, so check it all here.
-        if let Err(e) = std::str::from_utf8(bytes) {
+        if simdutf8::basic::from_utf8(bytes).is_err() {
+            // The fast check says only whether; the standard one says where.
+            let at = std::str::from_utf8(bytes)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
             return Err(serde::de::Error::custom(format_args!(
-                "invalid UTF-8 at byte {}",
-                e.valid_up_to()
+                "invalid UTF-8 at byte {at}"
             )));
         }
         let mut de = serde_json::Deserializer::from_slice(bytes);
