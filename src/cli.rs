@@ -160,9 +160,21 @@ Examples:
     Diff(DiffArgs),
 
     /// Check the signature, token and timestamp of a request, and diagnose mismatches
+    #[command(after_help = "\
+Examples:
+  LARK_ENCRYPT_KEY=... lark-ticket verify request.http
+  lark-ticket verify body.json -H 'X-Lark-Request-Timestamp: 1700000000' \\
+      -H 'X-Lark-Request-Nonce: 6c1d2f0a9b8e7d4c' -H 'X-Lark-Signature: 08bb...'
+  lark-ticket verify --max-age 300 -o json captures.ndjson | jq -c '{source, ok}'")]
     Verify(VerifyArgs),
 
     /// Print signature headers (and an encrypted body) for test requests
+    #[command(after_help = "\
+Examples:
+  lark-ticket sign event.json | xargs curl -X POST http://localhost:8080/webhook/event \\
+      --data-binary @event.json
+  lark-ticket sign --encrypt event.json | xargs curl -X POST http://localhost:8080/webhook/event
+  lark-ticket sign -o json event.json | lark-ticket verify")]
     Sign(SignArgs),
 
     /// Run a local receiver that answers the challenge and captures requests

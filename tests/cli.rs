@@ -101,7 +101,16 @@ fn help_lists_subcommands_and_never_secrets() {
         assert!(help.contains(sub), "{sub} missing from --help");
     }
     assert!(!help.contains("super-secret"));
-    for sub in ["decrypt", "parse"] {
+    for sub in [
+        "decrypt",
+        "parse",
+        "diff",
+        "verify",
+        "sign",
+        "listen",
+        "completions",
+        "man",
+    ] {
         let out = bin()
             .args([sub, "--help", "--encrypt-key", "super-secret-key-value"])
             .env("LARK_VERIFICATION_TOKEN", "super-secret-token-value")
@@ -146,4 +155,60 @@ fn key_file_errors_name_the_file_not_the_key() {
         .stderr(predicate::str::contains(
             "cannot read --encrypt-key-file /nonexistent/key.txt",
         ));
+}
+
+#[test]
+fn bash_completion_loads_and_completes() {
+    let script = root().join("completions").join("lark-ticket.bash");
+    let probe = format!(
+        "source {}; f=$(complete -p lark-ticket | sed 's/.*-F \\([^ ]*\\) .*/\\1/'); \
+         COMP_WORDS=(lark-ticket pa); COMP_CWORD=1; COMP_LINE='lark-ticket pa'; COMP_POINT=14; \
+         $f lark-ticket pa lark-ticket; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &probe])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "parse");
+}
+
+#[test]
+fn man_page_renders_with_groff_when_available() {
+    let Ok(status) = std::process::Command::new("groff")
+        .arg("--version")
+        .output()
+    else {
+        eprintln!("skipping: groff is not installed");
+        return;
+    };
+    assert!(status.status.success());
+    let page = bin().arg("man").output().unwrap().stdout;
+    let mut child = std::process::Command::new("groff")
+        .args(["-man", "-Tutf8"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&page).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("lark-ticket"), "{text}");
+    assert!(
+        text.contains("SUBCOMMANDS") || text.contains("decrypt"),
+        "{text}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).trim().is_empty(),
+        "groff warned: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
