@@ -158,9 +158,43 @@ pub enum Nested<T> {
 
 struct NestedVisitor<T>(PhantomData<T>);
 
-fn skip_wrong<T, E>(kind: Kind) -> Result<Nested<T>, E> {
-    Ok(Nested::Wrong(kind))
+/// The `visit_*` methods of a visitor for every JSON scalar, each giving
+/// `$wrap(kind)`: what a visitor that wants an object or an array returns
+/// for a value of the wrong type.
+macro_rules! wrong_scalars {
+    (|$kind:ident| $wrap:expr) => {
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            let $kind = Kind::Null;
+            Ok($wrap)
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            let $kind = Kind::Bool;
+            Ok($wrap)
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            let $kind = Kind::Number;
+            Ok($wrap)
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            let $kind = Kind::Number;
+            Ok($wrap)
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            let $kind = Kind::Number;
+            Ok($wrap)
+        }
+
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            let $kind = Kind::String;
+            Ok($wrap)
+        }
+    };
 }
+pub(crate) use wrong_scalars;
 
 impl<'de, T: Deserialize<'de>> Visitor<'de> for NestedVisitor<T> {
     type Value = Nested<T>;
@@ -176,32 +210,10 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for NestedVisitor<T> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        skip_wrong(Kind::Array)
+        Ok(Nested::Wrong(Kind::Array))
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        skip_wrong(Kind::Null)
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        skip_wrong(Kind::Bool)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        skip_wrong(Kind::Number)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        skip_wrong(Kind::Number)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        skip_wrong(Kind::Number)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        skip_wrong(Kind::String)
-    }
+    wrong_scalars!(|kind| Nested::Wrong(kind));
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nested<T> {
@@ -239,29 +251,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
         Ok(NestedList::Wrong(Kind::Object))
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(NestedList::Wrong(Kind::Null))
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(NestedList::Wrong(Kind::Bool))
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(NestedList::Wrong(Kind::Number))
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(NestedList::Wrong(Kind::Number))
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(NestedList::Wrong(Kind::Number))
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(NestedList::Wrong(Kind::String))
-    }
+    wrong_scalars!(|kind| NestedList::Wrong(kind));
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for NestedList<T> {

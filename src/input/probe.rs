@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Deserializer as _;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::event::raw::{Key, Kind, Scalar};
+use crate::event::raw::{Key, Kind, Scalar, wrong_scalars};
 
 /// What one fast pass over a body tells: whether it is an object, its
 /// `encrypt` string, and whether it is a capture record.
@@ -79,27 +79,5 @@ impl<'de> Visitor<'de> for ProbeVisitor {
         Ok(Err(Kind::Array))
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Err(Kind::Null))
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Err(Kind::Bool))
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Err(Kind::Number))
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Err(Kind::Number))
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Err(Kind::Number))
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Err(Kind::String))
-    }
+    wrong_scalars!(|kind| Err(kind));
 }
