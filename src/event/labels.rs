@@ -90,11 +90,16 @@ impl CodeKind {
 
     /// The label, or `unknown (N)` outside the table.
     pub fn display(self, value: i64, lang: Lang) -> String {
+        self.display_cow(value, lang).into_owned()
+    }
+
+    /// Like [`CodeKind::display`], without allocating for known values.
+    pub fn display_cow(self, value: i64, lang: Lang) -> std::borrow::Cow<'static, str> {
         match self.label(value, lang) {
-            Some(label) => label.to_string(),
+            Some(label) => label.into(),
             None => match lang {
-                Lang::En => format!("unknown ({value})"),
-                Lang::Zh => format!("未知 ({value})"),
+                Lang::En => format!("unknown ({value})").into(),
+                Lang::Zh => format!("未知 ({value})").into(),
             },
         }
     }

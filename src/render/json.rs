@@ -96,7 +96,7 @@ impl serde::Serialize for FieldValueOut<'_> {
         match self.value {
             FieldValue::Code(kind, v) => {
                 map.serialize_entry("value", v)?;
-                map.serialize_entry("label", &self.style.label(*kind, *v))?;
+                map.serialize_entry("label", &kind.display_cow(*v, self.style.lang))?;
             }
             FieldValue::Time(ms) => {
                 map.serialize_entry("value", ms)?;
