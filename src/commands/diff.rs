@@ -57,11 +57,17 @@ enum RowsOutcome {
     Bad(RecordError),
     Skipped(String),
     NoOldObject(Location),
-    Rows {
+    /// For a table: the event, whose rows are laid out with the others.
+    Event {
         location: Location,
         event: Box<Event>,
-        /// The rows as NDJSON, rendered on the worker when the output is JSON.
-        rendered: Option<Vec<u8>>,
+    },
+    /// For NDJSON: the rows already rendered on the worker, and their
+    /// counts (the event itself stays and is freed on its own thread).
+    Rendered {
+        bytes: Vec<u8>,
+        rows: usize,
+        changed: usize,
     },
 }
 
@@ -96,23 +102,29 @@ fn rows(
                 ));
             }
         };
-        let location = record.location().clone();
-        match &event.body {
-            Body::TicketUpdated {
-                old_object: false, ..
-            } => RowsOutcome::NoOldObject(location),
-            Body::TicketUpdated { .. } => {
-                let rendered = json.as_ref().map(|json| {
-                    let mut bytes = Vec::with_capacity(512);
-                    for_each_row(&location, &event, |row| json.write_row(&mut bytes, row));
-                    bytes
+        match (&event.body, &json) {
+            (
+                Body::TicketUpdated {
+                    old_object: false, ..
+                },
+                _,
+            ) => RowsOutcome::NoOldObject(record.location().clone()),
+            (Body::TicketUpdated { .. }, Some(json)) => {
+                let mut bytes = Vec::with_capacity(512);
+                for_each_row(record.location(), &event, |row| {
+                    json.write_row(&mut bytes, row)
                 });
-                RowsOutcome::Rows {
-                    location,
-                    event: Box::new(event),
-                    rendered,
+                let transitions = event.transitions();
+                RowsOutcome::Rendered {
+                    bytes,
+                    rows: transitions.len(),
+                    changed: transitions.iter().filter(|t| t.changed).count(),
                 }
             }
+            (Body::TicketUpdated { .. }, None) => RowsOutcome::Event {
+                location: record.location().clone(),
+                event: Box::new(event),
+            },
             _ => RowsOutcome::Skipped(event_type_name(&event).to_string()),
         }
     };
@@ -126,28 +138,27 @@ fn rows(
                 totals.without_old_object += 1;
                 report.warning(&location, "no event.old_object: nothing to diff");
             }
-            RowsOutcome::Rows {
-                location,
-                event,
-                rendered,
+            RowsOutcome::Rendered {
+                bytes,
+                rows,
+                changed,
             } => {
                 totals.updates += 1;
-                for t in event.transitions() {
+                totals.rows += rows;
+                totals.changed += changed;
+                out.write_all(&bytes)?;
+            }
+            RowsOutcome::Event { location, event } => {
+                totals.updates += 1;
+                let mut result = Ok(());
+                for_each_row(&location, &event, |row| {
                     totals.rows += 1;
-                    totals.changed += usize::from(t.changed);
-                }
-                match rendered {
-                    Some(bytes) => out.write_all(&bytes)?,
-                    None => {
-                        let mut result = Ok(());
-                        for_each_row(&location, &event, |row| {
-                            if result.is_ok() {
-                                result = render.row(out, row);
-                            }
-                        });
-                        result?;
+                    totals.changed += usize::from(row.transition.changed);
+                    if result.is_ok() {
+                        result = render.row(out, row);
                     }
-                }
+                });
+                result?;
             }
         }
         Ok(())
