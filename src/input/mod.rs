@@ -3,6 +3,7 @@
 
 mod headers;
 mod location;
+mod lookahead;
 mod progress;
 mod split;
 

@@ -11,6 +11,7 @@ use serde::de::IgnoredAny;
 
 use super::headers::Headers;
 use super::location::{Location, RecordError};
+use super::lookahead::{Known, Lookahead};
 
 const CHUNK: usize = 64 * 1024;
 
@@ -43,6 +44,8 @@ struct JsonScan {
     depth: usize,
     in_string: bool,
     escape: bool,
+    /// A raw newline ended a string.
+    broken_string: bool,
     /// Offset (relative to the record start) scanned so far.
     offset: usize,
 }
@@ -51,6 +54,8 @@ pub struct Splitter<R> {
     reader: R,
     source: Arc<str>,
     buf: Vec<u8>,
+    /// Absolute offset in the input of `buf[0]`.
+    base: u64,
     /// Start of unconsumed data in `buf`.
     pos: usize,
     /// Line number of `buf[pos]`.
@@ -62,6 +67,9 @@ pub struct Splitter<R> {
     resync: bool,
     failed: bool,
     max_record: usize,
+    /// What the scan of the last bad JSON record learnt about the records
+    /// that may start inside it (see `lookahead.rs`).
+    lookahead: Option<Lookahead>,
 }
 
 impl<R: Read> Splitter<R> {
@@ -70,6 +78,7 @@ impl<R: Read> Splitter<R> {
             reader,
             source,
             buf: Vec::with_capacity(CHUNK),
+            base: 0,
             pos: 0,
             line: 1,
             at_line_start: true,
@@ -78,7 +87,13 @@ impl<R: Read> Splitter<R> {
             resync: false,
             failed: false,
             max_record,
+            lookahead: None,
         }
+    }
+
+    /// Absolute offset in the input of the current position.
+    fn offset(&self) -> u64 {
+        self.base + self.pos as u64
     }
 
     fn location(&self, line: u64) -> Location {
@@ -99,6 +114,7 @@ impl<R: Read> Splitter<R> {
             && (self.pos >= self.buf.len() / 2 || self.buf.len() + CHUNK > self.buf.capacity())
         {
             self.buf.drain(..self.pos);
+            self.base += self.pos as u64;
             self.pos = 0;
         }
         let old = self.buf.len();
@@ -281,14 +297,23 @@ impl<R: Read> Splitter<R> {
     }
 
     fn json_record(&mut self, line: u64) -> io::Result<Result<RawRecord, RecordError>> {
+        let known = match self.known_end()? {
+            Some(Ok(len)) => Some(len),
+            Some(Err(message)) => return Ok(Err(self.reject(line, message))),
+            None => None,
+        };
         let mut scan = JsonScan::default();
         let len = loop {
+            if let Some(len) = known {
+                break len;
+            }
             if let Some(len) = scan_json(&mut scan, &self.buf[self.pos..]) {
                 break len;
             }
             if self.available() > self.max_record {
-                return Ok(Err(self.reject(
+                return Ok(Err(self.reject_json(
                     line,
+                    false,
                     format!(
                         "record exceeds the {} byte bound (raise it with --max-record-size)",
                         self.max_record
@@ -296,20 +321,22 @@ impl<R: Read> Splitter<R> {
                 )));
             }
             if !self.fill()? {
-                let what = if scan.in_string {
+                let what = if scan.in_string || scan.broken_string {
                     "string"
                 } else {
                     "JSON value"
                 };
-                return Ok(Err(self.reject(
+                return Ok(Err(self.reject_json(
                     line,
+                    false,
                     format!("malformed JSON: unterminated {what} at end of input"),
                 )));
             }
         };
         if len > self.max_record {
-            return Ok(Err(self.reject(
+            return Ok(Err(self.reject_json(
                 line,
+                known.is_some(),
                 format!(
                     "record exceeds the {} byte bound (raise it with --max-record-size)",
                     self.max_record
@@ -330,9 +357,59 @@ impl<R: Read> Splitter<R> {
             }
             Err(e) => {
                 let message = json_error_message(&e, line);
-                Ok(Err(self.reject(line, message)))
+                Ok(Err(self.reject_json(line, known.is_some(), message)))
             }
         }
+    }
+
+    /// Rejects a JSON record. Unless a lookahead already covers it, scans it
+    /// once more to learn where each record that may start inside it ends, so
+    /// that resynchronising does not rescan it from every line.
+    fn reject_json(&mut self, line: u64, known: bool, message: String) -> RecordError {
+        if !known {
+            let mut lookahead = Lookahead::new(self.offset());
+            lookahead.scan(&self.buf[self.pos..]);
+            self.lookahead = Some(lookahead);
+        }
+        self.reject(line, message)
+    }
+
+    /// The length of the JSON record at the current position when the
+    /// lookahead saw it start, or why it is bad (unterminated, over the
+    /// bound). `None` when the lookahead knows nothing of it.
+    fn known_end(&mut self) -> io::Result<Option<Result<usize, String>>> {
+        let Some(mut lookahead) = self.lookahead.take() else {
+            return Ok(None);
+        };
+        let start = self.offset();
+        let known = loop {
+            match lookahead.known(start) {
+                Known::Unknown => return Ok(None),
+                Known::End(end) => break Ok((end - start) as usize),
+                Known::Open => {}
+            }
+            if lookahead.at() - start > self.max_record as u64 {
+                break Err(format!(
+                    "record exceeds the {} byte bound (raise it with --max-record-size)",
+                    self.max_record
+                ));
+            }
+            let from = (lookahead.at() - self.base) as usize;
+            if from < self.buf.len() {
+                lookahead.scan(&self.buf[from..]);
+            } else if !self.fill()? {
+                let what = if lookahead.unterminated_string(start) {
+                    "string"
+                } else {
+                    "JSON value"
+                };
+                break Err(format!(
+                    "malformed JSON: unterminated {what} at end of input"
+                ));
+            }
+        };
+        self.lookahead = Some(lookahead);
+        Ok(Some(known))
     }
 
     fn http_record(&mut self, line: u64) -> io::Result<Result<RawRecord, RecordError>> {
@@ -503,16 +580,27 @@ fn scan_json(scan: &mut JsonScan, data: &[u8]) -> Option<usize> {
         if scan.in_string {
             if scan.escape {
                 scan.escape = false;
+                if data[i] == b'\n' {
+                    scan.in_string = false;
+                    scan.broken_string = true;
+                }
                 i += 1;
                 continue;
             }
-            match memchr::memchr2(b'"', b'\\', &data[i..]) {
+            // A raw newline cannot be in a valid JSON string, so it ends one
+            // here: every scan is then outside a string at a line start,
+            // which the resync's lookahead relies on. Valid records are
+            // found as before; the string still shows in the message.
+            match memchr::memchr3(b'"', b'\\', b'\n', &data[i..]) {
                 Some(j) => {
                     i += j;
-                    if data[i] == b'\\' {
-                        scan.escape = true;
-                    } else {
-                        scan.in_string = false;
+                    match data[i] {
+                        b'\\' => scan.escape = true,
+                        b'"' => scan.in_string = false,
+                        _ => {
+                            scan.in_string = false;
+                            scan.broken_string = true;
+                        }
                     }
                     i += 1;
                 }
