@@ -142,6 +142,17 @@ impl Payload {
 
     /// Decrypts the body when it is `{"encrypt":...}`.
     pub fn decode(self, key: Option<&Secret>) -> Result<Record, RecordError> {
+        // Not an event field: only the wrapper has it, and a wrapper whose
+        // ciphertext is not a string must not pass for a plain record.
+        if let Some(other) = self.value.get("encrypt").filter(|v| !v.is_string()) {
+            return Err(RecordError::new(
+                self.location.clone(),
+                format!(
+                    "\"encrypt\" is {}, not a base64 string: a broken encrypted record",
+                    kind_of(other)
+                ),
+            ));
+        }
         let Some(encrypted) = self.encrypted_field() else {
             return Ok(Record {
                 payload: self,
