@@ -54,3 +54,45 @@ fn encrypt_that_is_not_a_string() {
         );
     }
 }
+
+#[test]
+fn duplicate_headers() {
+    // Conflicting Content-Length: the body cannot be delimited.
+    let conflicting = "POST /e HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}";
+    fails_cleanly(
+        &run(&["parse"], conflicting),
+        &["-:1: HTTP capture: conflicting Content-Length headers"],
+    );
+    // Repeated but equal: fine.
+    let repeated = format!(
+        "POST /e HTTP/1.1\r\nContent-Length: {n}\r\nContent-Length: {n}\r\n\r\n{GOOD}",
+        n = GOOD.len()
+    );
+    let o = run(&["parse", "-o", "json"], repeated);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Two signatures: verify checks the first, as the SDKs do, and warns.
+    let body = "{\"schema\":\"2.0\",\"header\":{\"event_type\":\"x\"},\"event\":{}}";
+    let good = lark_ticket::crypto::signature(
+        "1700000000",
+        "n",
+        &lark_ticket::secret::Secret::new(KEY),
+        body.as_bytes(),
+    );
+    for (first, second, code) in [(good.as_str(), "0", 0), ("0", good.as_str(), 1)] {
+        let capture = format!(
+            "POST /e HTTP/1.1\nX-Lark-Request-Timestamp: 1700000000\nX-Lark-Request-Nonce: n\n\
+             X-Lark-Signature: {first}\nx-lark-signature: {second}\nContent-Length: {}\n\n{body}",
+            body.len()
+        );
+        let o = run(&["verify", "--encrypt-key", KEY, "-o", "json"], capture);
+        assert_eq!(o.status.code(), Some(code), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(
+                "lark-ticket: warning: -:1: X-Lark-Signature appears more than once with \
+                 different values; checking the first"
+            ),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
