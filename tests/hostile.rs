@@ -634,3 +634,129 @@ fn empty_and_binary_input() {
     let o = run_file(&["verify", "--encrypt-key", KEY], &noise);
     fails_cleanly(&o, &[]);
 }
+
+/// A verification token that, unlike the fixtures' own, appears in no
+/// payload: if it shows up in any output, the tool leaked it.
+const OTHER_TOKEN: &str = "tok-3c9d1e7a0b5f4862-never-printed";
+
+#[test]
+fn secrets_never_appear_in_output_help_debug_or_errors() {
+    use clap::Parser;
+    use lark_ticket::cli::Cli;
+    use lark_ticket::settings::Settings;
+
+    let leaks = |o: &Output, what: &str| {
+        for stream in [&o.stdout, &o.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(
+                !text.contains(KEY) && !text.contains(OTHER_TOKEN),
+                "{what} leaked a secret:\n{text}"
+            );
+        }
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, format!("{KEY}\n")).expect("write");
+    let bad = "{\"encrypt\":\"AAAA\"}\n{\"encrypt\":\"bad!\"}\n{\"type\":\"url_verification\",\"token\":\"x\",\"challenge\":\"c\"}\n";
+    let fixtures = [
+        "testdata/stream.ndjson",
+        "testdata/wrong-key.json",
+        "testdata/verify-request.http",
+        "testdata/captures.ndjson",
+    ];
+    let commands: [&[&str]; 7] = [
+        &["decrypt"],
+        &["decrypt", "--pretty"],
+        &["parse", "--strict"],
+        &["diff"],
+        &["diff", "--timeline"],
+        &["verify", "--max-age", "1", "--now", "1"],
+        &[
+            "sign",
+            "--encrypt",
+            "--iv",
+            "000102030405060708090a0b0c0d0e0f",
+        ],
+    ];
+    for command in commands {
+        for format in ["table", "json"] {
+            // Secrets as flags, from files and from the environment.
+            for how in 0..3 {
+                let inputs: Vec<&str> = if command[0] == "verify" || command[0] == "sign" {
+                    vec![fixtures[2]]
+                } else {
+                    fixtures.to_vec()
+                };
+                let mut c = bin();
+                c.args(command).args(["-o", format]).args(&inputs);
+                match how {
+                    0 => c.args(["--encrypt-key", KEY, "--verification-token", OTHER_TOKEN]),
+                    1 => c.arg("--encrypt-key-file").arg(&key_file),
+                    _ => c
+                        .env("LARK_ENCRYPT_KEY", KEY)
+                        .env("LARK_VERIFICATION_TOKEN", OTHER_TOKEN),
+                };
+                leaks(
+                    &c.output().expect("runs"),
+                    &format!("{command:?} -o {format} ({how})"),
+                );
+                let o = bin()
+                    .args(command)
+                    .args([
+                        "-o",
+                        format,
+                        "--encrypt-key",
+                        KEY,
+                        "--verification-token",
+                        OTHER_TOKEN,
+                    ])
+                    .write_stdin(bad)
+                    .output()
+                    .expect("runs");
+                leaks(&o, &format!("{command:?} on bad records"));
+            }
+        }
+        // Help, with the secrets in the environment (clap can show env values).
+        let help = bin()
+            .args(command)
+            .arg("--help")
+            .env("LARK_ENCRYPT_KEY", KEY)
+            .env("LARK_VERIFICATION_TOKEN", OTHER_TOKEN)
+            .output()
+            .expect("runs");
+        leaks(&help, &format!("{command:?} --help"));
+    }
+    // Usage errors around the secret flags.
+    for args in [
+        &["parse", "--encrypt-key", KEY, "--encrypt-key", KEY][..],
+        &["parse", "--encrypt-key", KEY, "--encrypt-key-file", "x"],
+        &["parse", "--verification-token", OTHER_TOKEN, "--bogus"],
+        &["bogus", "--encrypt-key", KEY],
+    ] {
+        let o = bin().args(args).output().expect("runs");
+        assert_eq!(o.status.code(), Some(2));
+        leaks(&o, &format!("{args:?}"));
+    }
+    // Debug output of the parsed arguments and the resolved settings.
+    let cli = Cli::try_parse_from([
+        "lark-ticket",
+        "--encrypt-key",
+        KEY,
+        "--verification-token",
+        OTHER_TOKEN,
+        "parse",
+    ])
+    .expect("parses");
+    let settings = Settings::resolve(&cli.global).expect("resolves");
+    for debug in [
+        format!("{cli:?}"),
+        format!("{settings:?}"),
+        format!("{:#?}", cli.global),
+    ] {
+        assert!(
+            !debug.contains(KEY) && !debug.contains(OTHER_TOKEN),
+            "{debug}"
+        );
+        assert!(debug.contains("[redacted]"), "{debug}");
+    }
+}
