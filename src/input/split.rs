@@ -15,6 +15,10 @@ use super::lookahead::{Known, Lookahead};
 
 const CHUNK: usize = 64 * 1024;
 
+/// Bytes of unexpected text read before quoting it (24 characters of up
+/// to 4 bytes).
+const PREVIEW: usize = 96;
+
 /// The default bound on one record's size (16 MiB).
 pub const DEFAULT_MAX_RECORD: usize = 16 * 1024 * 1024;
 
@@ -191,17 +195,22 @@ impl<R: Read> Splitter<R> {
     }
 
     /// The length of the line starting `rel` bytes after the current
-    /// position, reading as needed up to the record bound. 0 at end of input.
+    /// position, reading as needed. A line with no newline within the record
+    /// bound is cut just past it, wherever the reads happened to end, so
+    /// that what the splitter sees never depends on how the input arrived.
+    /// 0 at end of input.
     fn line_len_at(&mut self, rel: usize) -> io::Result<usize> {
+        let limit = self.max_record.saturating_add(1);
         let mut searched = 0;
         loop {
-            let from = self.pos + rel + searched;
-            if let Some(i) = memchr::memchr(b'\n', &self.buf[from..]) {
+            let start = self.pos + rel;
+            let end = self.buf.len().min(start.saturating_add(limit));
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[start + searched..end]) {
                 return Ok(searched + i + 1);
             }
-            searched = self.available() - rel;
-            if searched > self.max_record || !self.fill()? {
-                return Ok(self.available() - rel);
+            searched = end - start;
+            if searched >= limit || !self.fill()? {
+                return Ok(searched);
             }
         }
     }
@@ -289,7 +298,10 @@ impl<R: Read> Splitter<R> {
                 return self.http_record(line).map(Some);
             }
         }
-        let what = describe_start(&self.buf[self.pos..]);
+        // Enough of the line to quote, however the input was read.
+        self.want(PREVIEW)?;
+        let preview = &self.buf[self.pos..self.buf.len().min(self.pos + PREVIEW)];
+        let what = describe_start(preview);
         Ok(Some(Err(self.reject(
             line,
             format!("{what}: expected a JSON object or an HTTP request"),
@@ -436,6 +448,15 @@ impl<R: Read> Splitter<R> {
                 )));
             }
             let len = self.line_len_at(offset)?;
+            if len > self.max_record {
+                return Ok(Err(self.reject(
+                    line,
+                    format!(
+                        "HTTP capture: header line {header_line} exceeds the {} byte bound",
+                        self.max_record
+                    ),
+                )));
+            }
             if len == 0 || self.buf[self.pos + offset + len - 1] != b'\n' {
                 return Ok(Err(self.reject(
                     line,
