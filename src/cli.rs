@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use clap_complete::Shell;
 
 use crate::event::Lang;
+use crate::secret::Secret;
 
 const ABOUT: &str = "Decrypt, parse, diff and verify Feishu/Lark helpdesk ticket event callbacks";
 
@@ -39,6 +40,12 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Secrets given as flags are [`Secret`]s from the start, so not even the
+/// Debug output of the parsed arguments shows them.
+fn secret(value: &str) -> Result<Secret, std::convert::Infallible> {
+    Ok(Secret::new(value))
+}
+
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// The app's Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)
@@ -47,9 +54,10 @@ pub struct GlobalArgs {
         global = true,
         value_name = "KEY",
         help_heading = "Secrets",
-        conflicts_with = "encrypt_key_file"
+        conflicts_with = "encrypt_key_file",
+        value_parser = secret
     )]
-    pub encrypt_key: Option<String>,
+    pub encrypt_key: Option<Secret>,
 
     /// Read the Encrypt Key from a file (one trailing newline is stripped)
     #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = "Secrets")]
@@ -61,9 +69,10 @@ pub struct GlobalArgs {
         global = true,
         value_name = "TOKEN",
         help_heading = "Secrets",
-        conflicts_with = "verification_token_file"
+        conflicts_with = "verification_token_file",
+        value_parser = secret
     )]
-    pub verification_token: Option<String>,
+    pub verification_token: Option<Secret>,
 
     /// Read the Verification Token from a file (one trailing newline is stripped)
     #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = "Secrets")]

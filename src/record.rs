@@ -4,7 +4,6 @@
 use std::cell::OnceCell;
 
 use base64::Engine;
-use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use crate::crypto;
@@ -34,8 +33,8 @@ pub struct Payload {
     pub received_at: Option<Value>,
     /// The body exactly as received.
     pub body: Vec<u8>,
-    /// The `encrypt` string, when the body is an encrypted wrapper.
-    encrypt: Option<String>,
+    /// The `encrypt` member: its string, or the JSON type it has instead.
+    encrypt: Option<Result<String, Kind>>,
     /// The body parsed as JSON, built only when asked for.
     value: OnceCell<Value>,
 }
@@ -146,14 +145,14 @@ impl Payload {
 
     /// The `encrypt` string when the body is an encrypted wrapper.
     pub fn encrypted_field(&self) -> Option<&str> {
-        self.encrypt.as_deref()
+        self.encrypt.as_ref()?.as_deref().ok()
     }
 
     /// Decrypts the body when it is `{"encrypt":...}`.
     pub fn decode(self, key: Option<&Secret>) -> Result<Record, RecordError> {
         let record = self.decode_unchecked(key)?;
         if let Some(plaintext) = &record.plaintext
-            && let Err(e) = serde_json::from_slice::<IgnoredAny>(&plaintext.bytes)
+            && let Err(e) = crate::input::validate(&plaintext.bytes)
         {
             return Err(not_json(record.location(), &e));
         }
@@ -164,6 +163,17 @@ impl Payload {
     /// plaintext is JSON to the caller's own parse (one pass fewer on the
     /// hot path); report a failure of that parse with [`not_json`].
     pub fn decode_unchecked(self, key: Option<&Secret>) -> Result<Record, RecordError> {
+        // Not an event field: only the wrapper has it, and a wrapper whose
+        // ciphertext is not a string must not pass for a plain record.
+        if let Some(Err(kind)) = &self.encrypt {
+            return Err(RecordError::new(
+                self.location.clone(),
+                format!(
+                    "\"encrypt\" is {}, not a base64 string: a broken encrypted record",
+                    kind.name()
+                ),
+            ));
+        }
         let Some(encrypted) = self.encrypted_field() else {
             return Ok(Record {
                 payload: self,

@@ -29,13 +29,13 @@ pub struct Settings {
 impl Settings {
     pub fn resolve(args: &GlobalArgs) -> anyhow::Result<Settings> {
         let encrypt_key = secret(
-            args.encrypt_key.as_deref(),
+            args.encrypt_key.as_ref(),
             args.encrypt_key_file.as_deref(),
             ENCRYPT_KEY_ENV,
             "--encrypt-key",
         )?;
         let verification_token = secret(
-            args.verification_token.as_deref(),
+            args.verification_token.as_ref(),
             args.verification_token_file.as_deref(),
             VERIFICATION_TOKEN_ENV,
             "--verification-token",
@@ -76,16 +76,16 @@ fn no_color_unset() -> bool {
 /// A secret from its flag, its `-file` flag (one trailing newline stripped)
 /// or its environment variable, in that order. Never echoes the value.
 fn secret(
-    flag: Option<&str>,
+    flag: Option<&Secret>,
     file: Option<&Path>,
     env: &str,
     name: &str,
 ) -> anyhow::Result<Option<Secret>> {
     if let Some(value) = flag {
-        if value.is_empty() {
+        if value.expose().is_empty() {
             bail!("{name} is empty");
         }
-        return Ok(Some(Secret::new(value)));
+        return Ok(Some(value.clone()));
     }
     if let Some(path) = file {
         let text = std::fs::read_to_string(path)
@@ -123,7 +123,8 @@ mod tests {
 
     #[test]
     fn flag_wins_and_errors_do_not_echo() {
-        let s = secret(Some("abc"), None, "LARK_TEST_UNSET_VAR", "--encrypt-key").unwrap();
+        let abc = Secret::new("abc");
+        let s = secret(Some(&abc), None, "LARK_TEST_UNSET_VAR", "--encrypt-key").unwrap();
         assert_eq!(s.unwrap().expose(), "abc");
         let err = secret(
             None,
@@ -133,6 +134,6 @@ mod tests {
         )
         .unwrap_err();
         assert!(format!("{err:#}").contains("cannot read --encrypt-key-file /nonexistent/key"));
-        assert!(secret(Some(""), None, "X", "--encrypt-key").is_err());
+        assert!(secret(Some(&Secret::new("")), None, "X", "--encrypt-key").is_err());
     }
 }

@@ -98,6 +98,20 @@ impl Run<'_> {
             headers.set(name, value);
         }
         let location = payload.location.clone();
+        for name in [TIMESTAMP_HEADER, NONCE_HEADER, SIGNATURE_HEADER] {
+            let mut values = headers.get_all(name);
+            if let Some(first) = values.next()
+                && values.any(|v| v != first)
+            {
+                report.warning(
+                    &location,
+                    format_args!(
+                        "{name} appears more than once with different values; checking the \
+                         first, as the SDKs do"
+                    ),
+                );
+            }
+        }
         let encrypted = payload.encrypted_field().is_some();
         if encrypted && key.is_none() {
             if let Err(e) = payload.decode(None) {

@@ -3,6 +3,7 @@
 
 mod headers;
 mod location;
+mod lookahead;
 mod probe;
 mod progress;
 mod split;
@@ -14,7 +15,7 @@ use std::sync::Arc;
 
 pub use headers::Headers;
 pub use location::{Location, RecordError};
-pub use probe::Probe;
+pub use probe::{Probe, validate};
 pub use progress::Progress;
 pub use split::{DEFAULT_MAX_RECORD, Raw, RawRecord, Splitter, is_request_line};
 

@@ -13,8 +13,8 @@ use crate::event::raw::{Key, Kind, Scalar, wrong_scalars};
 /// `encrypt` string, and whether it is a capture record.
 #[derive(Debug, Default)]
 pub struct Probe {
-    /// The `encrypt` string, when there is one.
-    pub encrypt: Option<String>,
+    /// The `encrypt` member: its string, or the JSON type it has instead.
+    pub encrypt: Option<Result<String, Kind>>,
     /// Whether the object has `headers` (an object) and `body`/`body_base64`.
     pub capture_record: bool,
 }
@@ -23,6 +23,23 @@ impl Probe {
     /// Probes (and so validates) a whole JSON document; `Err(kind)` inside
     /// when it is valid JSON but not an object.
     pub fn of(bytes: &[u8]) -> Result<Result<Probe, Kind>, serde_json::Error> {
+        // Parse first: a malformed document fails fast, where counting its
+        // depth first would read it all (quadratic over a resync).
+        let probed = Probe::of_depth(bytes, 0)?;
+        if nesting_depth(bytes) > MAX_DEPTH {
+            return Err(too_deep());
+        }
+        Ok(probed)
+    }
+
+    /// Like [`Probe::of`], for a document whose nesting depth is already
+    /// known (the splitter counts it while it finds the record's end).
+    pub fn of_depth(bytes: &[u8], depth: usize) -> Result<Result<Probe, Kind>, serde_json::Error> {
+        // Skipping does not recurse, so it would accept any depth; the
+        // models and `serde_json::Value` do recurse, and stop at 128.
+        if depth > MAX_DEPTH {
+            return Err(too_deep());
+        }
         // Skipping a string does not check its UTF-8, so check it all here.
         if simdutf8::basic::from_utf8(bytes).is_err() {
             // The fast check says only whether; the standard one says where.
@@ -40,6 +57,51 @@ impl Probe {
     }
 }
 
+/// Checks that bytes are one JSON value nested no deeper than the models
+/// read (UTF-8 is the caller's to check).
+pub fn validate(bytes: &[u8]) -> Result<(), serde_json::Error> {
+    serde_json::from_slice::<IgnoredAny>(bytes)?;
+    if nesting_depth(bytes) > MAX_DEPTH {
+        return Err(too_deep());
+    }
+    Ok(())
+}
+
+fn too_deep() -> serde_json::Error {
+    serde::de::Error::custom(format_args!(
+        "recursion limit exceeded: nested more than {MAX_DEPTH} levels deep"
+    ))
+}
+
+/// The deepest nesting a record may have (serde_json's own limit).
+pub const MAX_DEPTH: usize = 128;
+
+/// How deeply the arrays and objects of a JSON text nest.
+fn nesting_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_string, mut escape) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match (escape, b) {
+                (true, _) => escape = false,
+                (false, b'\\') => escape = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 struct ProbeVisitor;
 
 impl<'de> Visitor<'de> for ProbeVisitor {
@@ -55,10 +117,10 @@ impl<'de> Visitor<'de> for ProbeVisitor {
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             match key.as_ref() {
                 "encrypt" => {
-                    probe.encrypt = match map.next_value::<Scalar<'de>>()? {
-                        Scalar::Str(s) => Some(s.into_owned()),
-                        _ => None,
-                    }
+                    probe.encrypt = Some(match map.next_value::<Scalar<'de>>()? {
+                        Scalar::Str(s) => Ok(s.into_owned()),
+                        other => Err(other.kind()),
+                    })
                 }
                 "headers" => headers = map.next_value::<Scalar<'de>>()? == Scalar::Object,
                 "body" | "body_base64" => {
@@ -80,4 +142,21 @@ impl<'de> Visitor<'de> for ProbeVisitor {
     }
 
     wrong_scalars!(|kind| Err(kind));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_counts_structure_not_strings() {
+        assert_eq!(nesting_depth(br#"{"a":[{"b":"[[[{{"}]}"#), 3);
+        assert_eq!(nesting_depth(br#""\"[""#), 0);
+        let deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        assert!(
+            Probe::of(deep.as_bytes()).is_err_and(|e| e.to_string().contains("recursion limit"))
+        );
+        let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert!(Probe::of(ok.as_bytes()).is_ok());
+    }
 }

@@ -12,8 +12,13 @@ use crate::event::raw::Kind;
 
 use super::headers::Headers;
 use super::location::{Location, RecordError};
+use super::lookahead::{Known, Lookahead};
 
 const CHUNK: usize = 64 * 1024;
+
+/// Bytes of unexpected text read before quoting it (24 characters of up
+/// to 4 bytes).
+const PREVIEW: usize = 96;
 
 /// The default bound on one record's size (16 MiB).
 pub const DEFAULT_MAX_RECORD: usize = 16 * 1024 * 1024;
@@ -55,8 +60,12 @@ pub struct RawRecord {
 #[derive(Default)]
 struct JsonScan {
     depth: usize,
+    /// The deepest nesting seen.
+    max_depth: usize,
     in_string: bool,
     escape: bool,
+    /// A raw newline ended a string.
+    broken_string: bool,
     /// Offset (relative to the record start) scanned so far.
     offset: usize,
 }
@@ -65,6 +74,8 @@ pub struct Splitter<R> {
     reader: R,
     source: Arc<str>,
     buf: Vec<u8>,
+    /// Absolute offset in the input of `buf[0]`.
+    base: u64,
     /// Start of unconsumed data in `buf`.
     pos: usize,
     /// Line number of `buf[pos]`.
@@ -76,6 +87,9 @@ pub struct Splitter<R> {
     resync: bool,
     failed: bool,
     max_record: usize,
+    /// What the scan of the last bad JSON record learnt about the records
+    /// that may start inside it (see `lookahead.rs`).
+    lookahead: Option<Lookahead>,
 }
 
 impl<R: Read> Splitter<R> {
@@ -84,6 +98,7 @@ impl<R: Read> Splitter<R> {
             reader,
             source,
             buf: Vec::with_capacity(CHUNK),
+            base: 0,
             pos: 0,
             line: 1,
             at_line_start: true,
@@ -92,7 +107,13 @@ impl<R: Read> Splitter<R> {
             resync: false,
             failed: false,
             max_record,
+            lookahead: None,
         }
+    }
+
+    /// Absolute offset in the input of the current position.
+    fn offset(&self) -> u64 {
+        self.base + self.pos as u64
     }
 
     fn location(&self, line: u64) -> Location {
@@ -113,6 +134,7 @@ impl<R: Read> Splitter<R> {
             && (self.pos >= self.buf.len() / 2 || self.buf.len() + CHUNK > self.buf.capacity())
         {
             self.buf.drain(..self.pos);
+            self.base += self.pos as u64;
             self.pos = 0;
         }
         let old = self.buf.len();
@@ -189,17 +211,22 @@ impl<R: Read> Splitter<R> {
     }
 
     /// The length of the line starting `rel` bytes after the current
-    /// position, reading as needed up to the record bound. 0 at end of input.
+    /// position, reading as needed. A line with no newline within the record
+    /// bound is cut just past it, wherever the reads happened to end, so
+    /// that what the splitter sees never depends on how the input arrived.
+    /// 0 at end of input.
     fn line_len_at(&mut self, rel: usize) -> io::Result<usize> {
+        let limit = self.max_record.saturating_add(1);
         let mut searched = 0;
         loop {
-            let from = self.pos + rel + searched;
-            if let Some(i) = memchr::memchr(b'\n', &self.buf[from..]) {
+            let start = self.pos + rel;
+            let end = self.buf.len().min(start.saturating_add(limit));
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[start + searched..end]) {
                 return Ok(searched + i + 1);
             }
-            searched = self.available() - rel;
-            if searched > self.max_record || !self.fill()? {
-                return Ok(self.available() - rel);
+            searched = end - start;
+            if searched >= limit || !self.fill()? {
+                return Ok(searched);
             }
         }
     }
@@ -287,7 +314,10 @@ impl<R: Read> Splitter<R> {
                 return self.http_record(line).map(Some);
             }
         }
-        let what = describe_start(&self.buf[self.pos..]);
+        // Enough of the line to quote, however the input was read.
+        self.want(PREVIEW)?;
+        let preview = &self.buf[self.pos..self.buf.len().min(self.pos + PREVIEW)];
+        let what = describe_start(preview);
         Ok(Some(Err(self.reject(
             line,
             format!("{what}: expected a JSON object or an HTTP request"),
@@ -295,14 +325,23 @@ impl<R: Read> Splitter<R> {
     }
 
     fn json_record(&mut self, line: u64) -> io::Result<Result<RawRecord, RecordError>> {
+        let known = match self.known_end()? {
+            Some(Ok(len)) => Some(len),
+            Some(Err(message)) => return Ok(Err(self.reject(line, message))),
+            None => None,
+        };
         let mut scan = JsonScan::default();
         let len = loop {
+            if let Some(len) = known {
+                break len;
+            }
             if let Some(len) = scan_json(&mut scan, &self.buf[self.pos..]) {
                 break len;
             }
             if self.available() > self.max_record {
-                return Ok(Err(self.reject(
+                return Ok(Err(self.reject_json(
                     line,
+                    false,
                     format!(
                         "record exceeds the {} byte bound (raise it with --max-record-size)",
                         self.max_record
@@ -310,20 +349,22 @@ impl<R: Read> Splitter<R> {
                 )));
             }
             if !self.fill()? {
-                let what = if scan.in_string {
+                let what = if scan.in_string || scan.broken_string {
                     "string"
                 } else {
                     "JSON value"
                 };
-                return Ok(Err(self.reject(
+                return Ok(Err(self.reject_json(
                     line,
+                    false,
                     format!("malformed JSON: unterminated {what} at end of input"),
                 )));
             }
         };
         if len > self.max_record {
-            return Ok(Err(self.reject(
+            return Ok(Err(self.reject_json(
                 line,
+                known.is_some(),
                 format!(
                     "record exceeds the {} byte bound (raise it with --max-record-size)",
                     self.max_record
@@ -334,7 +375,13 @@ impl<R: Read> Splitter<R> {
         // The bad record must be known here, while its bytes can still be
         // rescanned for the resync; the same pass probes what the record
         // layer needs (it runs at over 1 GB/s).
-        match Probe::of(bytes) {
+        // The depth is known from the scan, unless the end came from the
+        // resync's lookahead (then the probe counts it).
+        let probed = match known {
+            Some(_) => Probe::of(bytes),
+            None => Probe::of_depth(bytes, scan.max_depth),
+        };
+        match probed {
             Ok(probe) => {
                 let bytes = bytes.to_vec();
                 self.advance(len);
@@ -345,9 +392,59 @@ impl<R: Read> Splitter<R> {
             }
             Err(e) => {
                 let message = json_error_message(&e, line);
-                Ok(Err(self.reject(line, message)))
+                Ok(Err(self.reject_json(line, known.is_some(), message)))
             }
         }
+    }
+
+    /// Rejects a JSON record. Unless a lookahead already covers it, scans it
+    /// once more to learn where each record that may start inside it ends, so
+    /// that resynchronising does not rescan it from every line.
+    fn reject_json(&mut self, line: u64, known: bool, message: String) -> RecordError {
+        if !known {
+            let mut lookahead = Lookahead::new(self.offset());
+            lookahead.scan(&self.buf[self.pos..]);
+            self.lookahead = Some(lookahead);
+        }
+        self.reject(line, message)
+    }
+
+    /// The length of the JSON record at the current position when the
+    /// lookahead saw it start, or why it is bad (unterminated, over the
+    /// bound). `None` when the lookahead knows nothing of it.
+    fn known_end(&mut self) -> io::Result<Option<Result<usize, String>>> {
+        let Some(mut lookahead) = self.lookahead.take() else {
+            return Ok(None);
+        };
+        let start = self.offset();
+        let known = loop {
+            match lookahead.known(start) {
+                Known::Unknown => return Ok(None),
+                Known::End(end) => break Ok((end - start) as usize),
+                Known::Open => {}
+            }
+            if lookahead.at() - start > self.max_record as u64 {
+                break Err(format!(
+                    "record exceeds the {} byte bound (raise it with --max-record-size)",
+                    self.max_record
+                ));
+            }
+            let from = (lookahead.at() - self.base) as usize;
+            if from < self.buf.len() {
+                lookahead.scan(&self.buf[from..]);
+            } else if !self.fill()? {
+                let what = if lookahead.unterminated_string(start) {
+                    "string"
+                } else {
+                    "JSON value"
+                };
+                break Err(format!(
+                    "malformed JSON: unterminated {what} at end of input"
+                ));
+            }
+        };
+        self.lookahead = Some(lookahead);
+        Ok(Some(known))
     }
 
     fn http_record(&mut self, line: u64) -> io::Result<Result<RawRecord, RecordError>> {
@@ -374,6 +471,15 @@ impl<R: Read> Splitter<R> {
                 )));
             }
             let len = self.line_len_at(offset)?;
+            if len > self.max_record {
+                return Ok(Err(self.reject(
+                    line,
+                    format!(
+                        "HTTP capture: header line {header_line} exceeds the {} byte bound",
+                        self.max_record
+                    ),
+                )));
+            }
             if len == 0 || self.buf[self.pos + offset + len - 1] != b'\n' {
                 return Ok(Err(self.reject(
                     line,
@@ -518,16 +624,27 @@ fn scan_json(scan: &mut JsonScan, data: &[u8]) -> Option<usize> {
         if scan.in_string {
             if scan.escape {
                 scan.escape = false;
+                if data[i] == b'\n' {
+                    scan.in_string = false;
+                    scan.broken_string = true;
+                }
                 i += 1;
                 continue;
             }
-            match memchr::memchr2(b'"', b'\\', &data[i..]) {
+            // A raw newline cannot be in a valid JSON string, so it ends one
+            // here: every scan is then outside a string at a line start,
+            // which the resync's lookahead relies on. Valid records are
+            // found as before; the string still shows in the message.
+            match memchr::memchr3(b'"', b'\\', b'\n', &data[i..]) {
                 Some(j) => {
                     i += j;
-                    if data[i] == b'\\' {
-                        scan.escape = true;
-                    } else {
-                        scan.in_string = false;
+                    match data[i] {
+                        b'\\' => scan.escape = true,
+                        b'"' => scan.in_string = false,
+                        _ => {
+                            scan.in_string = false;
+                            scan.broken_string = true;
+                        }
                     }
                     i += 1;
                 }
@@ -537,7 +654,10 @@ fn scan_json(scan: &mut JsonScan, data: &[u8]) -> Option<usize> {
         }
         match data[i] {
             b'"' => scan.in_string = true,
-            b'{' | b'[' => scan.depth += 1,
+            b'{' | b'[' => {
+                scan.depth += 1;
+                scan.max_depth = scan.max_depth.max(scan.depth);
+            }
             b'}' | b']' => {
                 scan.depth = scan.depth.saturating_sub(1);
                 if scan.depth == 0 {
