@@ -67,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
             .into_bytes();
         let record = RawRecord {
             location: Location::new(Arc::from("fuzz"), 1),
-            raw: Raw::Json { bytes, .. },
+            raw: Raw::document(bytes).expect("valid JSON"),
         };
         let payload = Payload::from_raw(record).expect("an object");
         match payload.decode(Some(&key)) {
