@@ -474,3 +474,31 @@ fn encrypted_plaintext_that_is_not_json_is_named_on_the_fast_path() {
         assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 6);
     }
 }
+
+/// The parallel pipeline writes exactly what one thread writes, errors and
+/// warnings included, over a stream long enough to span many batches.
+#[test]
+fn output_is_identical_for_any_thread_count() {
+    let mut input = Vec::new();
+    for _ in 0..40 {
+        input.extend(std::fs::read(testdata("diff-updates.ndjson")).unwrap());
+        input.extend(std::fs::read(testdata("bad-records.ndjson")).unwrap());
+        input.extend(std::fs::read(testdata("stream.ndjson")).unwrap());
+    }
+    let run = |threads: &str| {
+        bin()
+            .args(["diff", "-o", "json", "--encrypt-key", KEY, "-j", threads])
+            .write_stdin(input.clone())
+            .output()
+            .unwrap()
+    };
+    let one = run("1");
+    assert_eq!(one.status.code(), Some(2));
+    assert!(one.stdout.len() > 10_000);
+    for threads in ["2", "3", "8"] {
+        let many = run(threads);
+        assert_eq!(many.status.code(), one.status.code());
+        assert_eq!(many.stdout, one.stdout, "-j {threads} stdout");
+        assert_eq!(many.stderr, one.stderr, "-j {threads} stderr");
+    }
+}
