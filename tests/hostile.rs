@@ -775,3 +775,30 @@ fn secrets_never_appear_in_output_help_debug_or_errors() {
         assert!(debug.contains("[redacted]"), "{debug}");
     }
 }
+
+/// A short broken record that never closes runs into the bound; the error
+/// names what is wrong with it, not the bound, which raising would not fix.
+#[test]
+fn a_broken_record_that_never_closes_is_not_blamed_on_the_bound() {
+    let mut input = String::from("{\"schema\":\"2.0\",\"oops\n{\"a\":1,\n");
+    for _ in 0..20 {
+        input.push_str(GOOD);
+        input.push('\n');
+    }
+    let o = run(&["decrypt", "--max-record-size", "300"], input.as_bytes());
+    fails_cleanly(
+        &o,
+        &[
+            "-:1: malformed JSON: control character (\\u0000-\\u001F) found while parsing a string (line 1, column 21)",
+            "-:2: malformed JSON: key must be a string (line 3, column 1)",
+        ],
+    );
+    assert!(!stderr(&o).contains("bound"), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 20);
+    // A record that is merely long is still over the bound.
+    let long = format!("{{\"pad\":[{}", "1,".repeat(400));
+    fails_cleanly(
+        &run(&["decrypt", "--max-record-size", "300"], long),
+        &["-:1: record exceeds the 300 byte bound"],
+    );
+}

@@ -325,7 +325,7 @@ impl<R: Read> Splitter<R> {
     }
 
     fn json_record(&mut self, line: u64) -> io::Result<Result<RawRecord, RecordError>> {
-        let known = match self.known_end()? {
+        let known = match self.known_end(line)? {
             Some(Ok(len)) => Some(len),
             Some(Err(message)) => return Ok(Err(self.reject(line, message))),
             None => None,
@@ -339,14 +339,8 @@ impl<R: Read> Splitter<R> {
                 break len;
             }
             if self.available() > self.max_record {
-                return Ok(Err(self.reject_json(
-                    line,
-                    false,
-                    format!(
-                        "record exceeds the {} byte bound (raise it with --max-record-size)",
-                        self.max_record
-                    ),
-                )));
+                let message = self.over_bound_message(line);
+                return Ok(Err(self.reject_json(line, false, message)));
             }
             if !self.fill()? {
                 let what = if scan.in_string || scan.broken_string {
@@ -362,14 +356,8 @@ impl<R: Read> Splitter<R> {
             }
         };
         if len > self.max_record {
-            return Ok(Err(self.reject_json(
-                line,
-                known.is_some(),
-                format!(
-                    "record exceeds the {} byte bound (raise it with --max-record-size)",
-                    self.max_record
-                ),
-            )));
+            let message = self.over_bound_message(line);
+            return Ok(Err(self.reject_json(line, known.is_some(), message)));
         }
         let bytes = &self.buf[self.pos..self.pos + len];
         // The bad record must be known here, while its bytes can still be
@@ -412,7 +400,7 @@ impl<R: Read> Splitter<R> {
     /// The length of the JSON record at the current position when the
     /// lookahead saw it start, or why it is bad (unterminated, over the
     /// bound). `None` when the lookahead knows nothing of it.
-    fn known_end(&mut self) -> io::Result<Option<Result<usize, String>>> {
+    fn known_end(&mut self, line: u64) -> io::Result<Option<Result<usize, String>>> {
         let Some(mut lookahead) = self.lookahead.take() else {
             return Ok(None);
         };
@@ -424,10 +412,7 @@ impl<R: Read> Splitter<R> {
                 Known::Open => {}
             }
             if lookahead.at() - start > self.max_record as u64 {
-                break Err(format!(
-                    "record exceeds the {} byte bound (raise it with --max-record-size)",
-                    self.max_record
-                ));
+                break Err(self.over_bound_message(line));
             }
             let from = (lookahead.at() - self.base) as usize;
             if from < self.buf.len() {
@@ -445,6 +430,22 @@ impl<R: Read> Splitter<R> {
         };
         self.lookahead = Some(lookahead);
         Ok(Some(known))
+    }
+
+    /// Why a record that does not end within the bound is bad: its first
+    /// syntax error when it has one (a broken line that never closes is no
+    /// matter of the bound, and raising it would not help), else the bound.
+    /// Only the bytes within the bound count, however many were read.
+    fn over_bound_message(&self, line: u64) -> String {
+        let len = self.available().min(self.max_record.saturating_add(1));
+        let bytes = &self.buf[self.pos..self.pos + len];
+        match serde_json::from_slice::<IgnoredAny>(bytes) {
+            Err(e) if !e.is_eof() => json_error_message(&e, line),
+            _ => format!(
+                "record exceeds the {} byte bound (raise it with --max-record-size)",
+                self.max_record
+            ),
+        }
     }
 
     fn http_record(&mut self, line: u64) -> io::Result<Result<RawRecord, RecordError>> {
