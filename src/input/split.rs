@@ -439,7 +439,7 @@ impl<R: Read> Splitter<R> {
     fn over_bound_message(&self, line: u64) -> String {
         let len = self.available().min(self.max_record.saturating_add(1));
         let bytes = &self.buf[self.pos..self.pos + len];
-        match serde_json::from_slice::<IgnoredAny>(bytes) {
+        match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
             Err(e) if !e.is_eof() => json_error_message(&e, line),
             _ => format!(
                 "record exceeds the {} byte bound (raise it with --max-record-size)",
