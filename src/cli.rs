@@ -94,7 +94,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = Lang::En, help_heading = "Output")]
     pub lang: Lang,
 
-    /// Worker threads for large inputs (0: one per core); output is the same for any number
+    /// Worker threads for large inputs (0: two per core); output is the same for any number
     #[arg(
         short = 'j',
         long,

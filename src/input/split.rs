@@ -14,7 +14,7 @@ use super::headers::Headers;
 use super::location::{Location, RecordError};
 use super::lookahead::{Known, Lookahead};
 
-const CHUNK: usize = 64 * 1024;
+const CHUNK: usize = 256 * 1024;
 
 /// Bytes of unexpected text read before quoting it (24 characters of up
 /// to 4 bytes).
