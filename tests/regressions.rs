@@ -237,3 +237,22 @@ fn records_do_not_depend_on_how_the_input_is_read() {
         }
     }
 }
+
+/// Found by fuzz/split after the depth limit came in: a record both nested
+/// too deeply and not UTF-8 was "invalid UTF-8" when its end came from the
+/// resync's lookahead and "recursion limit" when the scan found it. The
+/// checks now run in one order (UTF-8, syntax, then depth) either way.
+#[test]
+fn checks_run_in_one_order_however_the_end_was_found() {
+    let input = include_bytes!("fuzz-cases/split-depth-and-utf8.bin");
+    for max in [64, 300, 4096, 1 << 20] {
+        let whole = split_read(input, max, usize::MAX);
+        for step in [3, 61, 4096] {
+            assert_eq!(
+                split_read(input, max, step),
+                whole,
+                "bound {max}, reads of {step}"
+            );
+        }
+    }
+}

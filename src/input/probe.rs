@@ -24,7 +24,8 @@ impl Probe {
     /// when it is valid JSON but not an object.
     pub fn of(bytes: &[u8]) -> Result<Result<Probe, Kind>, serde_json::Error> {
         // Parse first: a malformed document fails fast, where counting its
-        // depth first would read it all (quadratic over a resync).
+        // depth first would read it all (quadratic over a resync). The
+        // order of the checks is the same as `of_depth`'s.
         let probed = Probe::of_depth(bytes, 0)?;
         if nesting_depth(bytes) > MAX_DEPTH {
             return Err(too_deep());
@@ -34,12 +35,10 @@ impl Probe {
 
     /// Like [`Probe::of`], for a document whose nesting depth is already
     /// known (the splitter counts it while it finds the record's end).
+    /// The checks run in one order whichever way the depth was found:
+    /// UTF-8, then syntax, then depth, so a record's error never depends
+    /// on how the input was read.
     pub fn of_depth(bytes: &[u8], depth: usize) -> Result<Result<Probe, Kind>, serde_json::Error> {
-        // Skipping does not recurse, so it would accept any depth; the
-        // models and `serde_json::Value` do recurse, and stop at 128.
-        if depth > MAX_DEPTH {
-            return Err(too_deep());
-        }
         // Skipping a string does not check its UTF-8, so check it all here.
         if simdutf8::basic::from_utf8(bytes).is_err() {
             // The fast check says only whether; the standard one says where.
@@ -53,6 +52,11 @@ impl Probe {
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let probed = de.deserialize_any(ProbeVisitor)?;
         de.end()?;
+        // Skipping does not recurse, so it accepts any depth; the models
+        // and `serde_json::Value` do recurse, and stop at 128.
+        if depth > MAX_DEPTH {
+            return Err(too_deep());
+        }
         Ok(probed)
     }
 }
