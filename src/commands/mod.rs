@@ -67,8 +67,3 @@ pub fn records<'a>(
 ) -> impl Iterator<Item = Result<Record, RecordError>> + 'a {
     payloads(files, settings).map(|p| p.and_then(|p| p.decode(settings.encrypt_key.as_ref())))
 }
-
-/// For subcommands whose issue has not landed yet.
-pub fn not_yet_implemented(name: &str) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("`{name}` is not yet implemented")
-}

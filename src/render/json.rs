@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{Parsed, Renderer, Style};
-use crate::event::{Body, CodeKind, CustomField, Event, Ticket, TicketMessage, User};
+use crate::event::{Body, CodeKind, CustomField, Ticket, TicketMessage, User};
 use crate::transition::{FieldValue, Transition};
 
 pub struct JsonRenderer {
@@ -184,21 +184,4 @@ fn message_json(style: &Style, m: &TicketMessage) -> Value {
         "chat_id": m.chat_id,
         "content": m.content.as_ref().map(|c| json!({"content": c.content, "msg_type": c.msg_type, "image_keys": c.image_keys, "image_key": c.image_key})),
     })
-}
-
-/// For callers that only need the event's JSON view (listen, tests).
-pub fn event_json(
-    style: &Style,
-    location: &crate::input::Location,
-    encrypted: bool,
-    event: &Event,
-) -> Value {
-    parsed_json(
-        style,
-        &Parsed {
-            location,
-            encrypted,
-            event,
-        },
-    )
 }
