@@ -40,7 +40,7 @@ impl Probe {
     /// on how the input was read.
     pub fn of_depth(bytes: &[u8], depth: usize) -> Result<Result<Probe, Kind>, serde_json::Error> {
         // Skipping a string does not check its UTF-8, so check it all here.
-        if simdutf8::basic::from_utf8(bytes).is_err() {
+        let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
             // The fast check says only whether; the standard one says where.
             let at = std::str::from_utf8(bytes)
                 .err()
@@ -48,8 +48,9 @@ impl Probe {
             return Err(serde::de::Error::custom(format_args!(
                 "invalid UTF-8 at byte {at}"
             )));
-        }
-        let mut de = serde_json::Deserializer::from_slice(bytes);
+        };
+        // From `str`: serde_json need not check each string's UTF-8 again.
+        let mut de = serde_json::Deserializer::from_str(text);
         let probed = de.deserialize_any(ProbeVisitor)?;
         de.end()?;
         // Skipping does not recurse, so it accepts any depth; the models
