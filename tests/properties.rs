@@ -22,6 +22,34 @@ proptest! {
         prop_assert_eq!(crypto::decrypt_raw(&key, raw).unwrap(), plaintext);
     }
 
+    /// The fast base64 path accepts exactly what the `base64` crate's
+    /// strict decoder accepts, with the same bytes: valid encodings, and
+    /// the same with one character replaced, inserted or removed (bad
+    /// padding, trailing bits, stray characters, wrong lengths).
+    #[test]
+    fn base64_fast_path_agrees_with_the_base64_crate(
+        bytes in proptest::collection::vec(any::<u8>(), 0..200),
+        edit in 0u8..4,
+        at in any::<prop::sample::Index>(),
+        with in prop::sample::select(b"AQgw+/=9z_- \n\r.\x00".to_vec()),
+    ) {
+        use base64::Engine as _;
+        let mut text = base64::engine::general_purpose::STANDARD.encode(&bytes).into_bytes();
+        if !text.is_empty() {
+            let i = at.index(text.len());
+            match edit {
+                0 => text[i] = with,
+                1 => text.insert(i, with),
+                2 => { text.remove(i); }
+                _ => {}
+            }
+        }
+        let text = String::from_utf8(text).unwrap();
+        let ours = crypto::decode_base64(&text).ok();
+        let theirs = base64::engine::general_purpose::STANDARD.decode(&text).ok();
+        prop_assert_eq!(ours, theirs, "{:?}", text);
+    }
+
     /// Any stream of valid records with bad ones interleaved yields every
     /// valid record exactly once, in order, and reports each bad one.
     #[test]
