@@ -111,7 +111,7 @@ impl Lookahead {
                     i += 1;
                     continue;
                 }
-                match memchr::memchr3(b'"', b'\\', b'\n', &data[i..]) {
+                match super::split::string_stop(&data[i..]) {
                     Some(j) => {
                         i += j;
                         match data[i] {
