@@ -476,7 +476,8 @@ fn encrypted_plaintext_that_is_not_json_is_named_on_the_fast_path() {
 }
 
 /// The parallel pipeline writes exactly what one thread writes, errors and
-/// warnings included, over a stream long enough to span many batches.
+/// warnings included, over a stream long enough to span many batches: for
+/// `diff`, `parse` (JSON, tables, --strict) and `decrypt`.
 #[test]
 fn output_is_identical_for_any_thread_count() {
     let mut input = Vec::new();
@@ -485,20 +486,32 @@ fn output_is_identical_for_any_thread_count() {
         input.extend(std::fs::read(testdata("bad-records.ndjson")).unwrap());
         input.extend(std::fs::read(testdata("stream.ndjson")).unwrap());
     }
-    let run = |threads: &str| {
-        bin()
-            .args(["diff", "-o", "json", "--encrypt-key", KEY, "-j", threads])
-            .write_stdin(input.clone())
-            .output()
-            .unwrap()
-    };
-    let one = run("1");
-    assert_eq!(one.status.code(), Some(2));
-    assert!(one.stdout.len() > 10_000);
-    for threads in ["2", "3", "8"] {
-        let many = run(threads);
-        assert_eq!(many.status.code(), one.status.code());
-        assert_eq!(many.stdout, one.stdout, "-j {threads} stdout");
-        assert_eq!(many.stderr, one.stderr, "-j {threads} stderr");
+    let commands: [&[&str]; 6] = [
+        &["diff", "-o", "json"],
+        &["parse", "-o", "json"],
+        &["parse", "-o", "table"],
+        &["parse", "-o", "json", "--strict"],
+        &["decrypt"],
+        &["decrypt", "--pretty"],
+    ];
+    for command in commands {
+        let run = |threads: &str| {
+            bin()
+                .args(command)
+                .args(["--encrypt-key", KEY, "-j", threads])
+                .write_stdin(input.clone())
+                .output()
+                .unwrap()
+        };
+        let one = run("1");
+        assert_eq!(one.status.code(), Some(2), "{command:?}");
+        assert!(one.stdout.len() > 10_000, "{command:?}");
+        assert!(one.stderr.len() > 1_000, "{command:?}");
+        for threads in ["2", "3", "8"] {
+            let many = run(threads);
+            assert_eq!(many.status.code(), one.status.code(), "{command:?}");
+            assert_eq!(many.stdout, one.stdout, "{command:?} -j {threads} stdout");
+            assert_eq!(many.stderr, one.stderr, "{command:?} -j {threads} stderr");
+        }
     }
 }

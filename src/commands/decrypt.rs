@@ -2,9 +2,12 @@
 
 use std::io::Write;
 
-use super::{Reporter, records};
+use super::Reporter;
 use crate::cli::DecryptArgs;
 use crate::exit::ExitStatus;
+use crate::input::{Input, RecordError};
+use crate::pipeline::{self, Item};
+use crate::record::Payload;
 use crate::settings::Settings;
 
 pub fn run(
@@ -13,20 +16,34 @@ pub fn run(
     out: &mut dyn Write,
     report: &mut Reporter,
 ) -> anyhow::Result<ExitStatus> {
-    for record in records(&args.input.files, settings) {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                report.error(&e);
-                continue;
-            }
-        };
-        if args.pretty {
-            serde_json::to_writer_pretty(&mut *out, record.value())?;
+    // Workers decrypt and lay out each record; the output is written in
+    // input order.
+    let work = |item: Item| -> Result<Vec<u8>, RecordError> {
+        let record = item
+            .and_then(Payload::from_raw)
+            .and_then(|p| p.decode(settings.encrypt_key.as_ref()))?;
+        let mut bytes = if args.pretty {
+            // A Value always serializes.
+            serde_json::to_vec_pretty(record.value()).unwrap_or_default()
         } else {
-            out.write_all(record.plaintext_bytes())?;
+            record.plaintext_bytes().to_vec()
+        };
+        bytes.push(b'\n');
+        Ok(bytes)
+    };
+    let consume = |result: Result<Vec<u8>, RecordError>| -> anyhow::Result<()> {
+        match result {
+            Ok(bytes) => out.write_all(&bytes)?,
+            Err(e) => report.error(&e),
         }
-        out.write_all(b"\n")?;
-    }
+        Ok(())
+    };
+    pipeline::ordered(
+        Input::from_args(&args.input.files),
+        settings.max_record,
+        settings.threads,
+        work,
+        consume,
+    )?;
     Ok(report.status(ExitStatus::Success))
 }

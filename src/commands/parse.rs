@@ -2,11 +2,13 @@
 
 use std::io::Write;
 
-use super::{Reporter, records};
+use super::Reporter;
 use crate::cli::{OutputFormat, ParseArgs};
 use crate::event::Event;
 use crate::exit::ExitStatus;
-use crate::input::RecordError;
+use crate::input::{Input, Location, RecordError};
+use crate::pipeline::{self, Item};
+use crate::record::Payload;
 use crate::render::json::JsonRenderer;
 use crate::render::table::TableRenderer;
 use crate::render::{Parsed, Renderer, Summary};
@@ -21,6 +23,18 @@ pub fn renderer(settings: &Settings) -> Box<dyn Renderer> {
     }
 }
 
+/// What one record gives `parse`, worked out on a pipeline thread.
+enum Outcome {
+    Bad(RecordError),
+    Event {
+        location: Location,
+        encrypted: bool,
+        event: Box<Event>,
+        /// The JSON line, rendered on the worker (`-o json`).
+        rendered: Option<Vec<u8>>,
+    },
+}
+
 pub fn run(
     args: &ParseArgs,
     settings: &Settings,
@@ -28,45 +42,88 @@ pub fn run(
     report: &mut Reporter,
 ) -> anyhow::Result<ExitStatus> {
     let mut render = renderer(settings);
-    let mut summary = Summary::default();
-    let mut deviations = 0usize;
-    for record in records(&args.input.files, settings) {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                summary.bad += 1;
-                report.error(&e);
-                continue;
-            }
+    let json = (settings.output == OutputFormat::Json).then(|| JsonRenderer {
+        style: settings.style.clone(),
+    });
+    let work = |item: Item| -> Outcome {
+        let record = match item
+            .and_then(Payload::from_raw)
+            .and_then(|p| p.decode(settings.encrypt_key.as_ref()))
+        {
+            Ok(record) => record,
+            Err(e) => return Outcome::Bad(e),
         };
         let event = match Event::from_slice(record.plaintext_bytes()) {
             Ok(event) => event,
             Err(e) => {
-                summary.bad += 1;
-                report.error(&RecordError::new(record.location().clone(), e.to_string()));
-                continue;
+                return Outcome::Bad(RecordError::new(record.location().clone(), e.to_string()));
             }
         };
-        summary.count(event_type_name(&event));
-        render.parsed(
-            out,
-            &Parsed {
+        let rendered = json.as_ref().map(|json| {
+            let mut bytes = Vec::with_capacity(1024);
+            let parsed = Parsed {
                 location: record.location(),
                 encrypted: record.encrypted(),
                 event: &event,
-            },
-        )?;
+            };
+            // Writing to a Vec cannot fail.
+            let _ = json.line(&mut bytes, &parsed);
+            bytes
+        });
+        Outcome::Event {
+            location: record.location().clone(),
+            encrypted: record.encrypted(),
+            event: Box::new(event),
+            rendered,
+        }
+    };
+    let mut summary = Summary::default();
+    let mut deviations = 0usize;
+    let consume = |outcome: Outcome| -> anyhow::Result<()> {
+        let (location, encrypted, event, rendered) = match outcome {
+            Outcome::Bad(e) => {
+                summary.bad += 1;
+                report.error(&e);
+                return Ok(());
+            }
+            Outcome::Event {
+                location,
+                encrypted,
+                event,
+                rendered,
+            } => (location, encrypted, event, rendered),
+        };
+        summary.count(event_type_name(&event));
+        match rendered {
+            Some(bytes) => out.write_all(&bytes)?,
+            None => render.parsed(
+                out,
+                &Parsed {
+                    location: &location,
+                    encrypted,
+                    event: &event,
+                },
+            )?,
+        }
         if args.strict {
             for issue in &event.issues {
                 deviations += 1;
-                report.warning(record.location(), format_args!("schema deviation: {issue}"));
+                report.warning(&location, format_args!("schema deviation: {issue}"));
             }
         } else if settings.output == OutputFormat::Table {
             for issue in event.warnings() {
-                report.warning(record.location(), issue);
+                report.warning(&location, issue);
             }
         }
-    }
+        Ok(())
+    };
+    pipeline::ordered(
+        Input::from_args(&args.input.files),
+        settings.max_record,
+        settings.threads,
+        work,
+        consume,
+    )?;
     render.finish(out, &summary)?;
     let status = if deviations > 0 {
         ExitStatus::Negative

@@ -15,6 +15,13 @@ pub struct JsonRenderer {
 
 impl Renderer for JsonRenderer {
     fn parsed(&mut self, out: &mut dyn Write, parsed: &Parsed<'_>) -> io::Result<()> {
+        self.line(out, parsed)
+    }
+}
+
+impl JsonRenderer {
+    /// One record's NDJSON line (no state: workers render lines in parallel).
+    pub fn line(&self, out: &mut dyn Write, parsed: &Parsed<'_>) -> io::Result<()> {
         let value = parsed_json(&self.style, parsed);
         serde_json::to_writer(&mut *out, &value)?;
         out.write_all(b"\n")
