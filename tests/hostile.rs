@@ -161,6 +161,41 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     );
 }
 
+/// The depth limit is serde_json's: a record 128 levels deep passed the
+/// check (its limit was 128 inclusive) but did not parse into a value, so
+/// `decrypt --pretty` printed `null` for it and exited 0. Now 127 levels
+/// are read in full, plain or encrypted, and 128 are an error.
+#[test]
+fn the_deepest_record_accepted_is_read_in_full() {
+    let nested = |depth: usize| {
+        format!(
+            "{{\"a\":{}{}}}",
+            "[".repeat(depth - 1),
+            "]".repeat(depth - 1)
+        )
+    };
+    let key = lark_ticket::secret::Secret::new(KEY);
+    let encrypted = |text: &str| {
+        let e =
+            lark_ticket::crypto::encrypt(&key, text.as_bytes(), Some([0; 16])).expect("encrypt");
+        serde_json::json!({ "encrypt": e }).to_string()
+    };
+    let deepest = nested(127);
+    for input in [deepest.clone(), encrypted(&deepest)] {
+        let o = run(&["decrypt", "--pretty", "--encrypt-key", KEY], input);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.starts_with("{\n  \"a\": [\n"), "{out}");
+        assert_eq!(out.matches('[').count(), 126);
+    }
+    let too_deep = nested(128);
+    for input in [too_deep.clone(), encrypted(&too_deep)] {
+        let o = run(&["decrypt", "--pretty", "--encrypt-key", KEY], input);
+        fails_cleanly(&o, &["-:1: ", "recursion limit exceeded"]);
+        assert!(!String::from_utf8_lossy(&o.stdout).contains("null"));
+    }
+}
+
 #[test]
 fn numbers_out_of_range() {
     // Beyond f64 in a field the model reads: malformed JSON. (In a field

@@ -1,7 +1,9 @@
 //! Reproducers of hangs, blow-ups and crashes found by fuzzing and by
-//! hostile inputs, run through the library. Each runs on a watchdog: the
-//! old behaviour took minutes or longer, so a regression fails in seconds
-//! instead of hanging the suite.
+//! hostile inputs, run through the library. The splitter's cases count the
+//! work done (the bytes its scans examine, rescans included) and require
+//! it to be linear in the input, which no machine's load can change; a
+//! watchdog only turns a real hang (the old behaviour took minutes to
+//! hours) into a failure instead of a stuck suite.
 
 use std::io::{self, Read};
 use std::sync::Arc;
@@ -10,6 +12,18 @@ use std::thread;
 use std::time::Duration;
 
 use lark_ticket::input::{Raw, Splitter};
+
+/// A hang guard, not a speed check: far above what the fixed code takes
+/// even in a debug build on a loaded machine.
+const WATCHDOG: u64 = 300;
+
+/// The splitter examines each byte a few times (the scan for a record's
+/// end, the probe, a lookahead over a bad record), and records nested in a
+/// bad one are each read until they nest too deep, so a byte may be read
+/// once for each of up to 128 enclosing records: about 130 per byte at
+/// worst. The quadratic rescans these tests reproduce read each byte tens
+/// of thousands of times.
+const WORK_PER_BYTE: u64 = 300;
 
 /// Runs `f` on a thread and fails if it takes longer than `secs`.
 fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -23,10 +37,15 @@ fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) 
     }
 }
 
-/// Each item's line, and the record's bytes or the error's message.
-fn split(input: Vec<u8>, max: usize) -> Vec<(u64, Result<String, String>)> {
-    Splitter::new(input.as_slice(), Arc::from("t"), max)
-        .map(|item| match item {
+type Items = Vec<(u64, Result<String, String>)>;
+
+/// Each item's line, and the record's bytes or the error's message; and
+/// how many bytes the splitter examined.
+fn split_counting(input: &[u8], max: usize) -> (Items, u64) {
+    let mut splitter = Splitter::new(input, Arc::from("t"), max);
+    let mut items = Vec::new();
+    while let Some(item) = splitter.next_record() {
+        items.push(match item {
             Ok(r) => match r.raw {
                 Raw::Json { bytes, .. } => (
                     r.location.line,
@@ -35,8 +54,24 @@ fn split(input: Vec<u8>, max: usize) -> Vec<(u64, Result<String, String>)> {
                 Raw::Http { .. } => panic!("no HTTP here"),
             },
             Err(e) => (e.location.line, Err(e.message)),
-        })
-        .collect()
+        });
+    }
+    (items, splitter.scanned())
+}
+
+fn split(input: Vec<u8>, max: usize) -> Items {
+    split_counting(&input, max).0
+}
+
+/// Splits `input` on a watchdog and checks that the work was linear.
+fn split_linear(input: Vec<u8>, max: usize) -> Items {
+    let len = input.len() as u64;
+    let (items, scanned) = within(WATCHDOG, move || split_counting(&input, max));
+    assert!(
+        scanned <= WORK_PER_BYTE * len,
+        "examined {scanned} bytes of a {len} byte input: quadratic again?"
+    );
+    items
 }
 
 /// 100 000 lines of `{` used to rescan to the end of input from every
@@ -45,7 +80,7 @@ fn split(input: Vec<u8>, max: usize) -> Vec<(u64, Result<String, String>)> {
 fn unclosed_lines_resync_in_linear_time() {
     const N: usize = 100_000;
     for (line, max) in [("{\n", 1 << 24), ("[\n", 1 << 24), ("{\n", 1000)] {
-        let out = within(20, move || split(line.repeat(N).into_bytes(), max));
+        let out = split_linear(line.repeat(N).into_bytes(), max);
         assert_eq!(out.len(), N, "{line:?} with bound {max}");
         for (i, (line, item)) in out.iter().enumerate() {
             assert_eq!(*line, i as u64 + 1);
@@ -70,7 +105,7 @@ fn unclosed_lines_resync_in_linear_time() {
 fn unclosed_strings_resync_in_linear_time() {
     const N: usize = 100_000;
     for line in ["{\"\n", "{\\\"\n", "{\"a\":\"\\\n"] {
-        let out = within(20, move || split(line.repeat(N).into_bytes(), 1 << 24));
+        let out = split_linear(line.repeat(N).into_bytes(), 1 << 24);
         assert_eq!(out.len(), N, "{line:?}");
         assert!(out.iter().all(|(_, item)| item.is_err()));
     }
@@ -82,7 +117,7 @@ fn unclosed_strings_resync_in_linear_time() {
 fn nested_bad_records_resync_in_linear_time() {
     const N: usize = 50_000;
     let input = format!("{}{}", "{\n".repeat(N), "}\n".repeat(N)).into_bytes();
-    let out = within(20, move || split(input, 1 << 24));
+    let out = split_linear(input, 1 << 24);
     // N - 1 bad records, the innermost `{\n}` (a good `{}`), then the
     // remaining `}` lines: one stretch of unexpected text.
     assert_eq!(out.len(), N + 1);
@@ -90,6 +125,50 @@ fn nested_bad_records_resync_in_linear_time() {
     assert_eq!(out[N - 1], (N as u64, Ok("{\n}".to_string())));
     assert_eq!(out[N].0, N as u64 + 2);
     assert!(out[N].1.is_err());
+}
+
+/// Found while making the tests above count work instead of time: records
+/// nested in a bad one were each parsed to their end (`[` nests legally,
+/// so the parse went on through every level: 40 000 levels took 3.9 s in
+/// a release build, 4 MB of them would take most of an hour), and each
+/// was checked for UTF-8 to its end. Now the parse stops where a record
+/// nests too deep and the UTF-8 already checked is not checked again.
+#[test]
+fn records_nested_in_bad_ones_are_read_in_linear_time() {
+    const N: usize = 50_000;
+    // A syntax error deep inside; a string that is not UTF-8 (a lone 0xff
+    // after an "é"); a number list, all nested in N arrays.
+    let middles: [&[u8]; 3] = [b"x\n", b"\"\xc3\xa9\xff\"\n", b"1,\n"];
+    for middle in middles {
+        let mut input = "[\n".repeat(N).into_bytes();
+        input.extend(middle);
+        input.extend("]\n".repeat(N).as_bytes());
+        let out = split_linear(input, 1 << 24);
+        assert!(out.iter().any(|(_, item)| item.is_err()), "{middle:?}");
+    }
+}
+
+/// The first problem in reading order names a record, whichever of
+/// syntax and depth it is, and however the record's end was found.
+#[test]
+fn syntax_and_depth_are_reported_in_reading_order() {
+    let deep = |prefix: &str| format!("[{prefix}{}{}]\n", "[".repeat(200), "]".repeat(200));
+    for (record, expected) in [
+        (deep("tru,"), "expected ident"),
+        (deep(""), "recursion limit exceeded"),
+        (
+            format!("{}1 2{}\n", "[".repeat(200), "]".repeat(200)),
+            "recursion limit exceeded",
+        ),
+    ] {
+        // Found by the scan, and after a bad record (by the lookahead).
+        for input in [record.clone(), format!("{{x\n{record}")] {
+            let out = split(input.clone().into_bytes(), 1 << 20);
+            let (_, last) = out.last().expect("an item");
+            let message = last.as_ref().expect_err("bad");
+            assert!(message.contains(expected), "{input:?}: {message}");
+        }
+    }
 }
 
 /// Good records inside a bad one that never closes are still found, each
@@ -108,7 +187,7 @@ fn good_records_inside_an_unclosed_one_survive_the_fast_resync() {
             input.push_str("{\"open\":\n");
         }
     }
-    let out = within(20, move || split(input.into_bytes(), 1 << 24));
+    let out = split_linear(input.into_bytes(), 1 << 24);
     let found: Vec<(u64, String)> = out
         .iter()
         .filter_map(|(line, item)| Some((*line, item.clone().ok()?)))
@@ -144,7 +223,7 @@ fn diagnosis_of_a_body_of_newlines_is_linear() {
     use lark_ticket::secret::Secret;
     use lark_ticket::verify::diagnosis::{Context, diagnose};
 
-    let diagnosis = within(20, || {
+    let diagnosis = within(WATCHDOG, || {
         let key = Secret::new("k");
         let body = [b"{}".as_slice(), &[b'\n'; 1_000_000]].concat();
         let expected = crypto::signature("1", "n", &key, &body);

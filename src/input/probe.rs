@@ -23,89 +23,83 @@ impl Probe {
     /// Probes (and so validates) a whole JSON document; `Err(kind)` inside
     /// when it is valid JSON but not an object.
     pub fn of(bytes: &[u8]) -> Result<Result<Probe, Kind>, serde_json::Error> {
-        // Parse first: a malformed document fails fast, where counting its
-        // depth first would read it all (quadratic over a resync). The
-        // order of the checks is the same as `of_depth`'s.
-        let probed = Probe::of_depth(bytes, 0)?;
-        if nesting_depth(bytes) > MAX_DEPTH {
-            return Err(too_deep());
-        }
-        Ok(probed)
+        utf8(bytes)?;
+        Probe::of_checked(bytes, super::split::nests_deeper_than(bytes, MAX_DEPTH))
     }
 
-    /// Like [`Probe::of`], for a document whose nesting depth is already
-    /// known (the splitter counts it while it finds the record's end).
-    /// The checks run in one order whichever way the depth was found:
-    /// UTF-8, then syntax, then depth, so a record's error never depends
-    /// on how the input was read.
-    pub fn of_depth(bytes: &[u8], depth: usize) -> Result<Result<Probe, Kind>, serde_json::Error> {
-        // Skipping a string does not check its UTF-8, so check it all here.
-        let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
-            // The fast check says only whether; the standard one says where.
-            let at = std::str::from_utf8(bytes)
-                .err()
-                .map_or(0, |e| e.valid_up_to());
-            return Err(serde::de::Error::custom(format_args!(
-                "invalid UTF-8 at byte {at}"
-            )));
-        };
-        // From `str`: serde_json need not check each string's UTF-8 again.
-        let mut de = serde_json::Deserializer::from_str(text);
+    /// Like [`Probe::of`], for bytes already checked to be UTF-8, and
+    /// where they first nest too deep, if they do. The checks run in one
+    /// order whichever way the record was found (UTF-8, then syntax and
+    /// depth in reading order: whichever fails first), so a record's error
+    /// never depends on how the input was read.
+    pub fn of_checked(
+        bytes: &[u8],
+        too_deep_at: Option<usize>,
+    ) -> Result<Result<Probe, Kind>, serde_json::Error> {
+        if too_deep_at.is_some() {
+            return check_syntax(bytes, too_deep_at).map(|()| Ok(Probe::default()));
+        }
+        // Only the top-level keys are parsed (values are skipped, which
+        // checks no UTF-8), so reading from bytes costs next to nothing.
+        let mut de = serde_json::Deserializer::from_slice(bytes);
         let probed = de.deserialize_any(ProbeVisitor)?;
         de.end()?;
-        // Skipping does not recurse, so it accepts any depth; the models
-        // and `serde_json::Value` do recurse, and stop at 128.
-        if depth > MAX_DEPTH {
-            return Err(too_deep());
-        }
         Ok(probed)
     }
+}
+
+/// The bytes as text, or where they stop being UTF-8.
+pub fn utf8(bytes: &[u8]) -> Result<&str, serde_json::Error> {
+    simdutf8::basic::from_utf8(bytes).map_err(|_| {
+        // The fast check says only whether; the standard one says where.
+        let at = std::str::from_utf8(bytes)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
+        not_utf8(at)
+    })
+}
+
+/// The error for a record that is not UTF-8 from byte `at` on.
+pub fn not_utf8(at: usize) -> serde_json::Error {
+    serde::de::Error::custom(format_args!("invalid UTF-8 at byte {at}"))
 }
 
 /// Checks that bytes are one JSON value nested no deeper than the models
 /// read (UTF-8 is the caller's to check).
 pub fn validate(bytes: &[u8]) -> Result<(), serde_json::Error> {
-    serde_json::from_slice::<IgnoredAny>(bytes)?;
-    if nesting_depth(bytes) > MAX_DEPTH {
-        return Err(too_deep());
-    }
-    Ok(())
+    check_syntax(bytes, super::split::nests_deeper_than(bytes, MAX_DEPTH))
 }
 
-fn too_deep() -> serde_json::Error {
+/// Checks the syntax of a JSON text that first nests too deep at
+/// `too_deep_at` (if it does): a syntax error before that point, else the
+/// depth. Only the bytes before it are parsed: records nested in a bad one
+/// are each checked in turn, and parsing each through every level to its
+/// end would make the resync quadratic.
+pub fn check_syntax(bytes: &[u8], too_deep_at: Option<usize>) -> Result<(), serde_json::Error> {
+    let Some(at) = too_deep_at else {
+        serde_json::from_slice::<IgnoredAny>(bytes)?;
+        return Ok(());
+    };
+    // The text ends inside an array or object there, so a parse that
+    // finds nothing wrong before it stops at the end of input.
+    match serde_json::from_slice::<IgnoredAny>(&bytes[..at.min(bytes.len())]) {
+        Err(e) if !e.is_eof() => Err(e),
+        _ => Err(too_deep()),
+    }
+}
+
+/// The error for a record nested deeper than [`MAX_DEPTH`].
+pub fn too_deep() -> serde_json::Error {
     serde::de::Error::custom(format_args!(
         "recursion limit exceeded: nested more than {MAX_DEPTH} levels deep"
     ))
 }
 
-/// The deepest nesting a record may have (serde_json's own limit).
-pub const MAX_DEPTH: usize = 128;
-
-/// How deeply the arrays and objects of a JSON text nest.
-fn nesting_depth(bytes: &[u8]) -> usize {
-    let (mut depth, mut max, mut in_string, mut escape) = (0usize, 0usize, false, false);
-    for &b in bytes {
-        if in_string {
-            match (escape, b) {
-                (true, _) => escape = false,
-                (false, b'\\') => escape = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
-}
+/// The deepest nesting a record may have: serde_json's own limit (it
+/// stops at 128 levels), so that whatever passes here also parses into a
+/// `serde_json::Value`. Skipping a value does not recurse, so the probe
+/// would accept any depth without this check.
+pub const MAX_DEPTH: usize = 127;
 
 struct ProbeVisitor;
 
@@ -154,14 +148,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn depth_counts_structure_not_strings() {
-        assert_eq!(nesting_depth(br#"{"a":[{"b":"[[[{{"}]}"#), 3);
-        assert_eq!(nesting_depth(br#""\"[""#), 0);
-        let deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+    fn depth_limit_is_serde_jsons() {
+        let nested = |d: usize| format!("{}{}", "[".repeat(d), "]".repeat(d));
+        let deep = nested(MAX_DEPTH + 1);
         assert!(
             Probe::of(deep.as_bytes()).is_err_and(|e| e.to_string().contains("recursion limit"))
         );
-        let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert!(serde_json::from_str::<serde_json::Value>(&deep).is_err());
+        let ok = nested(MAX_DEPTH);
         assert!(Probe::of(ok.as_bytes()).is_ok());
+        assert!(serde_json::from_str::<serde_json::Value>(&ok).is_ok());
+        // Brackets in strings do not count.
+        let quoted = format!("{{\"a\":\"{}\"}}", "[".repeat(200));
+        assert!(Probe::of(quoted.as_bytes()).is_ok());
     }
 }

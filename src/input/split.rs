@@ -7,7 +7,7 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use super::probe::Probe;
+use super::probe::{self, Probe};
 use crate::event::raw::Kind;
 
 use super::headers::Headers;
@@ -90,6 +90,21 @@ pub struct Splitter<R> {
     /// What the scan of the last bad JSON record learnt about the records
     /// that may start inside it (see `lookahead.rs`).
     lookahead: Option<Lookahead>,
+    /// Bytes examined by the scans and the probe, rescans included.
+    scanned: u64,
+    /// What is known of the input's UTF-8, so that records nested in a bad
+    /// one are not checked again byte by byte (quadratic over a resync).
+    utf8: Utf8Seen,
+}
+
+/// A stretch of the input known to be UTF-8: `from..to` (absolute offsets,
+/// both at character boundaries), and whether the bytes at `to` are known
+/// not to begin a character, whatever follows them.
+#[derive(Default)]
+struct Utf8Seen {
+    from: u64,
+    to: u64,
+    bad: bool,
 }
 
 impl<R: Read> Splitter<R> {
@@ -108,7 +123,17 @@ impl<R: Read> Splitter<R> {
             failed: false,
             max_record,
             lookahead: None,
+            scanned: 0,
+            utf8: Utf8Seen::default(),
         }
+    }
+
+    /// How many bytes the scans for records' ends and the probes have
+    /// examined so far, counting every rescan. Linear in the input however
+    /// bad it is; tests use it to catch quadratic rescanning without
+    /// timing anything.
+    pub fn scanned(&self) -> u64 {
+        self.scanned
     }
 
     /// Absolute offset in the input of the current position.
@@ -335,7 +360,10 @@ impl<R: Read> Splitter<R> {
             if let Some(len) = known {
                 break len;
             }
-            if let Some(len) = scan_json(&mut scan, &self.buf[self.pos..]) {
+            let from = scan.offset;
+            let end = scan_json(&mut scan, &self.buf[self.pos..]);
+            self.scanned += (end.unwrap_or(scan.offset) - from) as u64;
+            if let Some(len) = end {
                 break len;
             }
             if self.available() > self.max_record {
@@ -359,16 +387,19 @@ impl<R: Read> Splitter<R> {
             let message = self.over_bound_message(line);
             return Ok(Err(self.reject_json(line, known.is_some(), message)));
         }
-        let bytes = &self.buf[self.pos..self.pos + len];
         // The bad record must be known here, while its bytes can still be
         // rescanned for the resync; the same pass probes what the record
-        // layer needs (it runs at over 1 GB/s).
-        // The depth is known from the scan, unless the end came from the
-        // resync's lookahead (then the probe counts it).
-        let probed = match known {
-            Some(_) => Probe::of(bytes),
-            None => Probe::of_depth(bytes, scan.max_depth),
-        };
+        // layer needs (it runs at over 1 GB/s). The depth is known from
+        // the scan, unless the end came from the resync's lookahead.
+        let depth = known.is_none().then_some(scan.max_depth);
+        let probed = self.check_utf8(len).and_then(|()| {
+            let too_deep_at = self.too_deep_at(len, depth);
+            let bytes = &self.buf[self.pos..self.pos + len];
+            let probed = Probe::of_checked(bytes, too_deep_at);
+            self.scanned += parsed_len(bytes, too_deep_at, probed.as_ref().err()) as u64;
+            probed
+        });
+        let bytes = &self.buf[self.pos..self.pos + len];
         match probed {
             Ok(probe) => {
                 let bytes = bytes.to_vec();
@@ -385,6 +416,56 @@ impl<R: Read> Splitter<R> {
         }
     }
 
+    /// Checks that the `len` bytes of the record at the current position are
+    /// UTF-8, reading only what no earlier record has covered: records
+    /// that start inside a bad one share its bytes.
+    fn check_utf8(&mut self, len: usize) -> Result<(), serde_json::Error> {
+        let start = self.offset();
+        let end = start + len as u64;
+        let seen = &mut self.utf8;
+        // A record starts with `{` or `[`, so inside a known stretch it
+        // starts at a character boundary.
+        if !(seen.from <= start && start <= seen.to) {
+            *seen = Utf8Seen {
+                from: start,
+                to: start,
+                bad: false,
+            };
+        }
+        if seen.to >= end {
+            return Ok(());
+        }
+        if !seen.bad {
+            let from = (seen.to - self.base) as usize;
+            let rest = &self.buf[from..self.pos + len];
+            self.scanned += rest.len() as u64;
+            if simdutf8::basic::from_utf8(rest).is_ok() {
+                seen.to = end;
+                return Ok(());
+            }
+            // The fast check says only whether; the standard one says where.
+            if let Err(e) = std::str::from_utf8(rest) {
+                seen.to += e.valid_up_to() as u64;
+                // An incomplete character at the end may yet be completed
+                // by the bytes after this record.
+                seen.bad = e.error_len().is_some();
+            }
+        }
+        Err(probe::not_utf8((seen.to - start) as usize))
+    }
+
+    /// Where the `len` bytes of the record at the current position first
+    /// nest too deep, if they do. A depth the scan counted says whether
+    /// they do; only then is the place looked for.
+    fn too_deep_at(&mut self, len: usize, depth: Option<usize>) -> Option<usize> {
+        if depth.is_some_and(|depth| depth <= probe::MAX_DEPTH) {
+            return None;
+        }
+        let (at, read) = depth_scan(&self.buf[self.pos..self.pos + len], probe::MAX_DEPTH);
+        self.scanned += read as u64;
+        at
+    }
+
     /// Rejects a JSON record. Unless a lookahead already covers it, scans it
     /// once more to learn where each record that may start inside it ends, so
     /// that resynchronising does not rescan it from every line.
@@ -392,6 +473,7 @@ impl<R: Read> Splitter<R> {
         if !known {
             let mut lookahead = Lookahead::new(self.offset());
             lookahead.scan(&self.buf[self.pos..]);
+            self.scanned += self.available() as u64;
             self.lookahead = Some(lookahead);
         }
         self.reject(line, message)
@@ -417,6 +499,7 @@ impl<R: Read> Splitter<R> {
             let from = (lookahead.at() - self.base) as usize;
             if from < self.buf.len() {
                 lookahead.scan(&self.buf[from..]);
+                self.scanned += (self.buf.len() - from) as u64;
             } else if !self.fill()? {
                 let what = if lookahead.unterminated_string(start) {
                     "string"
@@ -436,10 +519,16 @@ impl<R: Read> Splitter<R> {
     /// syntax error when it has one (a broken line that never closes is no
     /// matter of the bound, and raising it would not help), else the bound.
     /// Only the bytes within the bound count, however many were read.
-    fn over_bound_message(&self, line: u64) -> String {
+    fn over_bound_message(&mut self, line: u64) -> String {
         let len = self.available().min(self.max_record.saturating_add(1));
         let bytes = &self.buf[self.pos..self.pos + len];
-        match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        // Depth first, as for any record: it stops at the first level too
+        // deep, where the parse would read through every level.
+        let (too_deep_at, read) = depth_scan(bytes, probe::MAX_DEPTH);
+        self.scanned += read as u64;
+        let checked = probe::check_syntax(bytes, too_deep_at);
+        self.scanned += parsed_len(bytes, too_deep_at, checked.as_ref().err()) as u64;
+        match checked {
             Err(e) if !e.is_eof() => json_error_message(&e, line),
             _ => format!(
                 "record exceeds the {} byte bound (raise it with --max-record-size)",
@@ -703,6 +792,79 @@ pub(super) fn string_stop(data: &[u8]) -> Option<usize> {
     memchr::memchr3(b'"', b'\\', b'\n', &data[at..]).map(|i| at + i)
 }
 
+/// Where the JSON value starting at `data[0]` first nests deeper than
+/// `max` (the offset of the bracket that opens one level too many), by the
+/// rules of [`scan_json`] (a raw newline ends a string), so that the answer
+/// agrees with the depth that scan counts. Stops there, or at the value's
+/// end.
+pub fn nests_deeper_than(data: &[u8], max: usize) -> Option<usize> {
+    depth_scan(data, max).0
+}
+
+/// [`nests_deeper_than`], and how many bytes it read to know.
+fn depth_scan(data: &[u8], max: usize) -> (Option<usize>, usize) {
+    let (mut depth, mut i) = (0usize, 0);
+    while i < data.len() {
+        match data[i] {
+            b'"' => {
+                // To the string's end: a quote, or a raw newline (even
+                // escaped); an escape skips the byte after it.
+                i += 1;
+                while let Some(j) = string_stop(&data[i..]) {
+                    i += j;
+                    if data[i] == b'\\' && data.get(i + 1).is_some_and(|&b| b != b'\n') {
+                        i += 2;
+                        continue;
+                    }
+                    if data[i] == b'\\' {
+                        i += 1;
+                    }
+                    break;
+                }
+                if i >= data.len() {
+                    return (None, data.len());
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return (Some(i), i + 1);
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return (None, i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (None, data.len())
+}
+
+/// How far the check of a record's syntax read: to its error, or to where
+/// the record nests too deep (where the parse stops), or all of it. (For
+/// the splitter's count of the bytes it examines.)
+fn parsed_len(
+    bytes: &[u8],
+    too_deep_at: Option<usize>,
+    error: Option<&serde_json::Error>,
+) -> usize {
+    let bytes = &bytes[..too_deep_at.unwrap_or(bytes.len()).min(bytes.len())];
+    let Some(e) = error.filter(|e| e.line() > 0) else {
+        return bytes.len();
+    };
+    let line_start = match e.line() {
+        1 => 0,
+        line => memchr::memchr_iter(b'\n', bytes)
+            .nth(line - 2)
+            .map_or(0, |i| i + 1),
+    };
+    (line_start + e.column()).min(bytes.len())
+}
+
 /// `METHOD SP target SP HTTP/x.y`, with an optional CR before the LF.
 pub fn is_request_line(line: &[u8]) -> bool {
     let line = trim_eol(line);
@@ -884,6 +1046,31 @@ mod tests {
     #[test]
     fn bom_is_skipped() {
         assert_eq!(split("\u{feff}{\"a\":1}"), [ok(1, "{\"a\":1}")]);
+    }
+
+    proptest::proptest! {
+        /// The depth check that stops early agrees with the depth the scan
+        /// for a record's end counts, strings (escaped, broken by a raw
+        /// newline) included: the splitter uses one or the other depending
+        /// on how it found the record, and the verdict must not differ.
+        #[test]
+        fn depth_check_agrees_with_the_scan(
+            body in proptest::collection::vec(proptest::sample::select(b"{}[]\"\\\n a:,".to_vec()), 0..80),
+            max in 0usize..6,
+        ) {
+            let mut data = vec![b'['];
+            data.extend(&body);
+            let mut scan = JsonScan::default();
+            if let Some(len) = scan_json(&mut scan, &data) {
+                let record = &data[..len];
+                let at = nests_deeper_than(record, max);
+                proptest::prop_assert_eq!(at.is_some(), scan.max_depth > max, "{:?}", String::from_utf8_lossy(record));
+                if let Some(at) = at {
+                    let opens = matches!(record[at], b'{' | b'[');
+                    proptest::prop_assert!(opens);
+                }
+            }
+        }
     }
 
     #[test]
