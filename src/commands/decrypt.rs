@@ -2,12 +2,11 @@
 
 use std::io::Write;
 
-use super::Reporter;
+use super::{Reporter, decode, each_record};
 use crate::cli::DecryptArgs;
 use crate::exit::ExitStatus;
-use crate::input::{Input, RecordError};
-use crate::pipeline::{self, Item};
-use crate::record::Payload;
+use crate::input::RecordError;
+use crate::pipeline::Item;
 use crate::settings::Settings;
 
 pub fn run(
@@ -19,9 +18,7 @@ pub fn run(
     // Workers decrypt and lay out each record; the output is written in
     // input order.
     let work = |item: Item| -> Result<Vec<u8>, RecordError> {
-        let record = item
-            .and_then(Payload::from_raw)
-            .and_then(|p| p.decode(settings.encrypt_key.as_ref()))?;
+        let record = decode(item, settings)?;
         let mut bytes = if args.pretty {
             // A Value always serializes.
             serde_json::to_vec_pretty(record.value()).unwrap_or_default()
@@ -38,12 +35,6 @@ pub fn run(
         }
         Ok(())
     };
-    pipeline::ordered(
-        Input::from_args(&args.input.files),
-        settings.max_record,
-        settings.threads,
-        work,
-        consume,
-    )?;
+    each_record(&args.input.files, settings, work, consume)?;
     Ok(report.status(ExitStatus::Success))
 }

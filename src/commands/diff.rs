@@ -8,13 +8,13 @@ use anyhow::bail;
 use serde_json::Value;
 
 use super::parse::event_type_name;
-use super::{Reporter, records};
+use super::{Reporter, each_record, records};
 use crate::cli::{DiffArgs, OutputFormat};
 use crate::event::{Body, Detail, Event, EventError};
 use crate::exit::ExitStatus;
 use crate::golden::{self, DEFAULT_IGNORES, IgnorePath};
-use crate::input::{Input, Location, RecordError};
-use crate::pipeline::{self, Item};
+use crate::input::{Location, RecordError};
+use crate::pipeline::Item;
 use crate::record::{Payload, Record, not_json};
 use crate::render::diff::json::DiffJson;
 use crate::render::diff::{
@@ -163,13 +163,7 @@ fn rows(
         }
         Ok(())
     };
-    pipeline::ordered(
-        Input::from_args(files),
-        settings.max_record,
-        settings.threads,
-        work,
-        consume,
-    )?;
+    each_record(files, settings, work, consume)?;
     totals.bad = report.errors;
     render.finish(out, &Totals::Rows(&totals))?;
     note_skipped(settings, &totals.skipped, NOT_UPDATES);

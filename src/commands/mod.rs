@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 use crate::exit::ExitStatus;
 use crate::input::{Input, Location, RecordError, RecordStream};
+use crate::pipeline::{self, Item};
 use crate::record::{Payload, Record};
 use crate::settings::Settings;
 
@@ -66,4 +67,34 @@ pub fn records<'a>(
     settings: &'a Settings,
 ) -> impl Iterator<Item = Result<Record, RecordError>> + 'a {
     payloads(files, settings).map(|p| p.and_then(|p| p.decode(settings.encrypt_key.as_ref())))
+}
+
+/// Runs `work` over every record of the inputs on the pipeline the
+/// settings ask for (`-j`, `--max-record-size`), and `consume` over the
+/// results in input order.
+pub fn each_record<W, R, C>(
+    files: &[std::path::PathBuf],
+    settings: &Settings,
+    work: W,
+    consume: C,
+) -> anyhow::Result<()>
+where
+    W: Fn(Item) -> R + Sync,
+    R: Send,
+    C: FnMut(R) -> anyhow::Result<()>,
+{
+    pipeline::ordered(
+        Input::from_args(files),
+        settings.max_record,
+        settings.threads,
+        work,
+        consume,
+    )
+}
+
+/// A record from the stream, decrypted when needed and its plaintext
+/// checked to be JSON.
+pub fn decode(item: Item, settings: &Settings) -> Result<Record, RecordError> {
+    item.and_then(Payload::from_raw)
+        .and_then(|p| p.decode(settings.encrypt_key.as_ref()))
 }

@@ -2,13 +2,12 @@
 
 use std::io::Write;
 
-use super::Reporter;
+use super::{Reporter, decode, each_record};
 use crate::cli::{OutputFormat, ParseArgs};
 use crate::event::Event;
 use crate::exit::ExitStatus;
-use crate::input::{Input, Location, RecordError};
-use crate::pipeline::{self, Item};
-use crate::record::Payload;
+use crate::input::{Location, RecordError};
+use crate::pipeline::Item;
 use crate::render::json::JsonRenderer;
 use crate::render::table::TableRenderer;
 use crate::render::{Parsed, Renderer, Summary};
@@ -46,10 +45,7 @@ pub fn run(
         style: settings.style.clone(),
     });
     let work = |item: Item| -> Outcome {
-        let record = match item
-            .and_then(Payload::from_raw)
-            .and_then(|p| p.decode(settings.encrypt_key.as_ref()))
-        {
+        let record = match decode(item, settings) {
             Ok(record) => record,
             Err(e) => return Outcome::Bad(e),
         };
@@ -117,13 +113,7 @@ pub fn run(
         }
         Ok(())
     };
-    pipeline::ordered(
-        Input::from_args(&args.input.files),
-        settings.max_record,
-        settings.threads,
-        work,
-        consume,
-    )?;
+    each_record(&args.input.files, settings, work, consume)?;
     render.finish(out, &summary)?;
     let status = if deviations > 0 {
         ExitStatus::Negative
