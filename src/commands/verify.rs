@@ -13,8 +13,7 @@ use crate::render::table::terminal_width;
 use crate::settings::Settings;
 use crate::verify::report as show;
 use crate::verify::{
-    self, Clock, Content, NONCE_HEADER, Request, SIGNATURE_HEADER, Secrets, TIMESTAMP_HEADER,
-    request,
+    self, Clock, Decoded, NONCE_HEADER, SIGNATURE_HEADER, Secrets, TIMESTAMP_HEADER, request,
 };
 
 const KEY_HINT: &str =
@@ -136,33 +135,18 @@ impl Run<'_> {
             .as_ref()
             .ok()
             .and_then(|r| Event::from_value(r.value()).ok());
-        let (body, value, plaintext) = match &decoded {
-            Ok(r) => (
-                &r.payload.body,
-                r.payload.value(),
-                r.plaintext.as_ref().map(|p| p.bytes.as_slice()),
-            ),
-            Err((body, value)) => (body, value, None),
-        };
-        let content = match (&decoded, &event) {
-            (Err(_), _) => Content::Undecrypted,
-            (Ok(_), Some(event)) => Content::Event { event, plaintext },
-            (Ok(_), None) => Content::NotAnEvent,
-        };
-        let request = Request {
-            timestamp: headers.get(TIMESTAMP_HEADER),
-            nonce: headers.get(NONCE_HEADER),
-            signature: headers.get(SIGNATURE_HEADER),
-            body,
-            value: Some(value),
+        let body = match &decoded {
+            Ok(record) => Decoded::Record(record),
+            Err((body, value)) => Decoded::Undecrypted { body, value },
         };
         let secrets = Secrets {
             key,
             token: self.settings.verification_token.as_ref(),
         };
-        let verdict = match verify::verify(
-            &request,
-            &content,
+        let verdict = match verify::verify_decoded(
+            &headers,
+            body,
+            event.as_ref(),
             secrets,
             self.clock,
             &self.settings.style,

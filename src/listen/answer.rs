@@ -10,10 +10,7 @@ use crate::event::{Body, Event};
 use crate::input::{Location, Raw, RawRecord, RecordError};
 use crate::record::{Payload, Record};
 use crate::render::Style;
-use crate::verify::{
-    self, Clock, Content, NONCE_HEADER, Request, SIGNATURE_HEADER, Secrets, Status,
-    TIMESTAMP_HEADER, Verdict,
-};
+use crate::verify::{self, Clock, Decoded, Secrets, Status, Verdict};
 
 /// Said when events are accepted unchecked.
 pub const NO_KEY: &str = "no Encrypt Key given, so the signature cannot be checked: accepted \
@@ -82,28 +79,13 @@ pub fn answer(
         }
     };
     let event = record.as_ref().map(|r| Event::from_value(r.value()));
-    let (body, value, plaintext) = match (&record, &undecrypted) {
-        (Some(r), _) => (
-            r.payload.body.as_slice(),
-            r.payload.value(),
-            r.plaintext.as_ref().map(|p| p.bytes.as_slice()),
-        ),
-        (None, Some((body, value))) => (body.as_slice(), value, None),
+    let body = match (&record, &undecrypted) {
+        (Some(record), _) => Decoded::Record(record),
+        (None, Some((body, value))) => Decoded::Undecrypted { body, value },
         (None, None) => return outcome.status_from_error(),
     };
-    let content = match &event {
-        None => Content::Undecrypted,
-        Some(Ok(event)) => Content::Event { event, plaintext },
-        Some(Err(_)) => Content::NotAnEvent,
-    };
-    let request = Request {
-        timestamp: headers.get(TIMESTAMP_HEADER),
-        nonce: headers.get(NONCE_HEADER),
-        signature: headers.get(SIGNATURE_HEADER),
-        body,
-        value: Some(value),
-    };
-    match verify::verify(&request, &content, secrets, clock, style) {
+    let checked = event.as_ref().and_then(|e| e.as_ref().ok());
+    match verify::verify_decoded(&headers, body, checked, secrets, clock, style) {
         Ok(verdict) => outcome.verdict = Some(verdict),
         Err(verify::NeedsKey) => outcome.skipped = Some(NO_KEY),
     }

@@ -126,6 +126,49 @@ pub struct Clock {
 )]
 pub struct NeedsKey;
 
+/// A body as the checks see it: decoded into a record, or, when it did not
+/// decrypt, the encrypted wrapper kept as received (the signature covers
+/// the wrapper, so it is still checked and diagnosed).
+pub enum Decoded<'a> {
+    Record(&'a crate::record::Record),
+    Undecrypted { body: &'a [u8], value: &'a Value },
+}
+
+/// Runs every check on a request with these headers and this body, and
+/// the event the body holds when it is one.
+pub fn verify_decoded(
+    headers: &crate::input::Headers,
+    decoded: Decoded<'_>,
+    event: Option<&Event>,
+    secrets: Secrets<'_>,
+    clock: Clock,
+    style: &Style,
+) -> Result<Verdict, NeedsKey> {
+    let (body, value, content) = match decoded {
+        Decoded::Record(record) => {
+            let plaintext = record.plaintext.as_ref().map(|p| p.bytes.as_slice());
+            let content = match event {
+                Some(event) => Content::Event { event, plaintext },
+                None => Content::NotAnEvent,
+            };
+            (
+                record.payload.body.as_slice(),
+                record.payload.value(),
+                content,
+            )
+        }
+        Decoded::Undecrypted { body, value } => (body, value, Content::Undecrypted),
+    };
+    let request = Request {
+        timestamp: headers.get(TIMESTAMP_HEADER),
+        nonce: headers.get(NONCE_HEADER),
+        signature: headers.get(SIGNATURE_HEADER),
+        body,
+        value: Some(value),
+    };
+    verify(&request, &content, secrets, clock, style)
+}
+
 /// Runs every check on one request.
 pub fn verify(
     request: &Request<'_>,
