@@ -335,3 +335,56 @@ fn checks_run_in_one_order_however_the_end_was_found() {
         }
     }
 }
+
+/// Lays out `json` (an event) as `parse -o table` does, `width` columns wide.
+fn table_of(json: &[u8], width: usize) -> String {
+    use jiff::tz::TimeZone;
+    use lark_ticket::event::{Event, Lang};
+    use lark_ticket::input::Location;
+    use lark_ticket::render::table::TableRenderer;
+    use lark_ticket::render::{Parsed, Renderer, Style};
+
+    let event = Event::from_slice(json).expect("an event");
+    let location = Location::new(Arc::from("t"), 1);
+    let mut table = TableRenderer::new(Style::new(false, Lang::En, TimeZone::UTC));
+    table.width = Some(width);
+    let mut out = Vec::new();
+    table
+        .parsed(
+            &mut out,
+            &Parsed {
+                location: &location,
+                encrypted: false,
+                event: &event,
+            },
+        )
+        .expect("renders");
+    String::from_utf8(out).expect("UTF-8")
+}
+
+/// Found by fuzz/event (a timeout): comfy-table splits a word longer than
+/// its column one line at a time, measuring the rest of the word for each,
+/// so a 16,000-character field name took 12 s in a 20-column terminal and
+/// a megabyte of one would take hours. Tables now break such runs into
+/// lines twice the terminal's width before comfy-table sees them.
+#[test]
+fn a_long_word_in_a_narrow_table_is_laid_out_in_linear_time() {
+    let input = include_bytes!("fuzz-cases/event-long-word-narrow-table.bin");
+    // The fuzz target's first byte chose the options: 20 columns here.
+    let out = within(WATCHDOG, || table_of(&input[1..], 20));
+    assert!(out.contains("helpdesk.ticket.updated_v1"), "{out}");
+
+    const N: usize = 100_000;
+    let key = "x".repeat(N);
+    let json = format!(
+        "{{\"schema\":\"2.0\",\"header\":{{\"event_type\":\"helpdesk.ticket.updated_v1\"}},\
+         \"event\":{{\"object\":{{\"ticket_id\":\"t\"}},\"old_object\":{{\"{key}\":1}}}}}}"
+    );
+    let out = within(WATCHDOG, move || table_of(json.as_bytes(), 20));
+    // Every character of the name is shown, a few on each line.
+    assert_eq!(out.matches('x').count(), N, "the whole name");
+    assert!(
+        out.lines()
+            .all(|line| !line.contains("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"))
+    );
+}

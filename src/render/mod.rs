@@ -1,6 +1,7 @@
 //! Output formats: one file each behind the [`Renderer`] trait.
 
 pub mod diff;
+pub mod grid;
 pub mod json;
 pub mod table;
 

@@ -4,11 +4,10 @@
 
 use std::io::{self, Write};
 
-use comfy_table::modifiers::UTF8_ROUND_CORNERS;
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
+use comfy_table::Table;
 use unicode_width::UnicodeWidthStr;
 
+use super::grid::Grid;
 use super::json::challenge_response;
 use super::{Parsed, Renderer, Style, Summary};
 use crate::event::{Body, CodeKind, Ticket, TicketMessage, User};
@@ -39,22 +38,8 @@ pub fn terminal_width() -> Option<usize> {
         .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
 }
 
-pub fn new_table(width: Option<usize>) -> Table {
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .apply_modifier(UTF8_ROUND_CORNERS);
-    match width {
-        Some(w) => {
-            table
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_width(u16::try_from(w).unwrap_or(u16::MAX));
-        }
-        None => {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
-    table
+pub fn new_table(width: Option<usize>) -> Grid {
+    Grid::new(width)
 }
 
 impl Renderer for TableRenderer {
@@ -209,7 +194,7 @@ fn users(s: &Style, users: Option<&Vec<User>>) -> String {
     }
 }
 
-fn ticket_table(s: &Style, t: &Ticket, width: Option<usize>) -> Table {
+fn ticket_table(s: &Style, t: &Ticket, width: Option<usize>) -> Grid {
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| s.dim("-"));
     let mut table = new_table(width);
     table.set_header(vec![s.bold("ticket"), String::new()]);
@@ -262,7 +247,7 @@ fn ticket_table(s: &Style, t: &Ticket, width: Option<usize>) -> Table {
     table
 }
 
-fn transition_table(s: &Style, transitions: &[Transition], width: Option<usize>) -> Table {
+fn transition_table(s: &Style, transitions: &[Transition], width: Option<usize>) -> Grid {
     let mut table = new_table(width);
     table.set_header(vec![
         s.bold("old_object → object"),
@@ -299,7 +284,7 @@ fn cell(s: &Style, value: &FieldValue) -> String {
     }
 }
 
-fn message_table(s: &Style, m: &TicketMessage, width: Option<usize>) -> Table {
+fn message_table(s: &Style, m: &TicketMessage, width: Option<usize>) -> Grid {
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| s.dim("-"));
     let mut table = new_table(width);
     table.set_header(vec![s.bold("message"), String::new()]);

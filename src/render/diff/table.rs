@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::Table;
+use crate::render::grid::Grid;
 use serde_json::Value;
 
 use super::{DiffRenderer, Row, Totals};
@@ -21,7 +21,7 @@ pub struct DiffTable {
     style: Style,
     width: Option<usize>,
     /// Rows and differences are laid out together at the end.
-    table: Option<Table>,
+    table: Option<Grid>,
     timelines: usize,
 }
 
@@ -35,7 +35,7 @@ impl DiffTable {
         }
     }
 
-    fn table(&mut self, header: &[&str]) -> &mut Table {
+    fn table(&mut self, header: &[&str]) -> &mut Grid {
         let (style, width) = (&self.style, self.width);
         self.table.get_or_insert_with(|| {
             let mut t = new_table(width);
