@@ -38,8 +38,18 @@ where
     R: Send,
     C: FnMut(R) -> anyhow::Result<()>,
 {
+    let mut stream = RecordStream::new(inputs, max_record);
     if threads <= 1 {
-        for item in RecordStream::new(inputs, max_record) {
+        for item in stream {
+            consume(work(item))?;
+        }
+        return Ok(());
+    }
+    // No threads for less than a batch (a single payload in a script's
+    // loop): starting them would cost more than the work.
+    let first: Vec<Item> = stream.by_ref().take(BATCH).collect();
+    if first.len() < BATCH {
+        for item in first {
             consume(work(item))?;
         }
         return Ok(());
@@ -63,9 +73,13 @@ where
             });
         }
         scope.spawn(move || {
-            let mut batch = Vec::with_capacity(BATCH);
             let mut next = 0;
-            for item in RecordStream::new(inputs, max_record) {
+            if to_workers[next].send(first).is_err() {
+                return;
+            }
+            next = (next + 1) % to_workers.len();
+            let mut batch = Vec::with_capacity(BATCH);
+            for item in stream {
                 batch.push(item);
                 if batch.len() == BATCH {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));

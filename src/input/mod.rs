@@ -59,11 +59,13 @@ impl Input {
         }
     }
 
-    pub fn open(&self) -> Result<Box<dyn Read>, RecordError> {
+    pub fn open(&self) -> Result<Box<dyn Read + Send>, RecordError> {
         match self {
-            Input::Stdin => Ok(Box::new(io::stdin().lock())),
+            // Not locked: the lock cannot move to the reading thread, and the
+            // reads are large enough that taking it per read costs nothing.
+            Input::Stdin => Ok(Box::new(io::stdin())),
             Input::File(path) => open_file(path)
-                .map(|f| Box::new(f) as Box<dyn Read>)
+                .map(|f| Box::new(f) as Box<dyn Read + Send>)
                 .map_err(|message| RecordError::new(Location::new(self.name(), 0), message)),
         }
     }
@@ -88,7 +90,7 @@ fn io_message(e: &io::Error) -> String {
 /// The records of several inputs in order, each located by `FILE:LINE`.
 pub struct RecordStream {
     inputs: std::vec::IntoIter<Input>,
-    current: Option<Splitter<Box<dyn Read>>>,
+    current: Option<Splitter<Box<dyn Read + Send>>>,
     max_record: usize,
     progress: Option<Progress>,
     records: u64,
