@@ -51,16 +51,29 @@ def corpus(name, events, key=None):
     return path
 
 
-def measure(cmd, env=None, runs=RUNS):
-    """Median wall time and peak RSS (KiB) over `runs` runs, output discarded."""
-    times, rss = [], []
+def run_once(cmd, env=None):
+    """Wall time and peak RSS (KiB) of one run, output discarded."""
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, env=env, check=True)
+    elapsed = time.perf_counter() - start
+    return elapsed, int(proc.stderr.decode().strip().splitlines()[-1])
+
+
+def measure_pair(ours, peer, peer_env=None, runs=RUNS):
+    """Median wall times of both commands and our peak RSS. The runs
+    alternate (ours, the peer's, ours, ...) after one warm-up run of each,
+    so that a machine that slows down or speeds up during the job (a
+    shared VM does) weighs on both sides alike."""
+    run_once(ours)
+    run_once(peer, peer_env)
+    t_ours, t_peer, rss = [], [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, env=env, check=True)
-        times.append(time.perf_counter() - start)
-        rss.append(int(proc.stderr.decode().strip().splitlines()[-1]))
-    return statistics.median(times), max(rss)
+        t, r = run_once(ours)
+        t_ours.append(t)
+        rss.append(r)
+        t_peer.append(run_once(peer, peer_env)[0])
+    return statistics.median(t_ours), statistics.median(t_peer), max(rss)
 
 
 def main():
@@ -80,8 +93,7 @@ def main():
     rows = []
 
     def job(title, ours, peer_name, peer, peer_env=None, target=None, runs=RUNS, per_call=False):
-        t_ours, rss_ours = measure(ours, runs=runs)
-        t_peer, _ = measure(peer, env=peer_env, runs=runs)
+        t_ours, t_peer, rss_ours = measure_pair(ours, peer, peer_env, runs=runs)
         ratio = t_peer / t_ours
         unit = (lambda t: f"{t * 1000:.1f} ms") if per_call else (lambda t: f"{t:.2f} s")
         rows.append((title, unit(t_ours), peer_name, unit(t_peer), f"{ratio:.1f}x", target, rss_ours))
@@ -107,8 +119,9 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
     lines = [
         f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cpu}), "
-        f"{platform.system()} {platform.release()}; median of {RUNS} runs (20 for the single payload), "
-        "by `scripts/bench-peers.sh`.",
+        f"{platform.system()} {platform.release()}; median of {RUNS} runs each "
+        f"({max(RUNS // 2, 1)} against the Python SDK, {max(RUNS * 4, 10)} for the single payload), "
+        "ours and the peer's alternating after a warm-up run of each, by `scripts/bench-peers.sh`.",
         "",
         "| job | lark-ticket | compared with | its time | ratio | target |",
         "|---|---|---|---|---|---|",
