@@ -522,8 +522,8 @@ impl<R: Read> Splitter<R> {
     fn over_bound_message(&mut self, line: u64) -> String {
         let len = self.available().min(self.max_record.saturating_add(1));
         let bytes = &self.buf[self.pos..self.pos + len];
-        // Depth first, as for any record: it stops at the first level too
-        // deep, where the parse would read through every level.
+        // As for any record, the parse stops where the text first nests
+        // too deep, rather than read on through every level.
         let (too_deep_at, read) = depth_scan(bytes, probe::MAX_DEPTH);
         self.scanned += read as u64;
         let checked = probe::check_syntax(bytes, too_deep_at);
