@@ -23,7 +23,7 @@ impl Probe {
     /// Probes (and so validates) a whole JSON document; `Err(kind)` inside
     /// when it is valid JSON but not an object.
     pub fn of(bytes: &[u8]) -> Result<Result<Probe, Kind>, serde_json::Error> {
-        utf8(bytes)?;
+        check_utf8(bytes)?;
         Probe::of_checked(bytes, super::split::nests_deeper_than(bytes, MAX_DEPTH))
     }
 
@@ -48,15 +48,16 @@ impl Probe {
     }
 }
 
-/// The bytes as text, or where they stop being UTF-8.
-pub fn utf8(bytes: &[u8]) -> Result<&str, serde_json::Error> {
-    simdutf8::basic::from_utf8(bytes).map_err(|_| {
-        // The fast check says only whether; the standard one says where.
-        let at = std::str::from_utf8(bytes)
-            .err()
-            .map_or(0, |e| e.valid_up_to());
-        not_utf8(at)
-    })
+/// Checks that bytes are UTF-8, naming where they stop being.
+fn check_utf8(bytes: &[u8]) -> Result<(), serde_json::Error> {
+    if simdutf8::basic::from_utf8(bytes).is_ok() {
+        return Ok(());
+    }
+    // The fast check says only whether; the standard one says where.
+    let at = std::str::from_utf8(bytes)
+        .err()
+        .map_or(0, |e| e.valid_up_to());
+    Err(not_utf8(at))
 }
 
 /// The error for a record that is not UTF-8 from byte `at` on.
