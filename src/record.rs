@@ -8,8 +8,47 @@ use serde_json::{Map, Value};
 
 use crate::crypto;
 use crate::event::raw::Kind;
-use crate::input::{Headers, Location, Probe, Raw, RawRecord, RecordError};
+use crate::event::{Detail, Event, Plain};
+use crate::input::{Headers, Location, Probe, Raw, RawRecord, RecordError, check_line};
 use crate::secret::Secret;
+
+/// What a record from the stream is, as far as the one parse of a plain
+/// record settles it.
+// Short-lived, one per record: boxing the event would cost an allocation
+// per record on the hot path.
+#[allow(clippy::large_enum_variant)]
+pub enum Settled {
+    /// A plain record's event, read in the parse that checked it.
+    Event(Location, Event),
+    /// Any other record, as a payload to decode, or why it is bad.
+    Payload(Result<Payload, RecordError>),
+}
+
+/// Settles a record from the stream: a plain one-line record left
+/// unchecked is read once ([`Event::from_plain`]), into its event or,
+/// when it wraps another, its payload; everything else becomes a payload
+/// the general way ([`Payload::from_raw`]).
+pub fn settle(item: Result<RawRecord, RecordError>, detail: Detail) -> Settled {
+    let record = match item {
+        Ok(record) => record,
+        Err(e) => return Settled::Payload(Err(e)),
+    };
+    let plain = match &record.raw {
+        Raw::Unchecked { bytes } => Event::from_plain(bytes, detail),
+        _ => None,
+    };
+    match (plain, record) {
+        (Some(Plain::Event(event)), record) => Settled::Event(record.location, event),
+        (
+            Some(Plain::Wrapper(probe)),
+            RawRecord {
+                location,
+                raw: Raw::Unchecked { bytes },
+            },
+        ) => Settled::Payload(Payload::from_json(location, bytes, Ok(probe))),
+        (_, record) => Settled::Payload(Payload::from_raw(record)),
+    }
+}
 
 /// How the record was written down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,21 +82,10 @@ impl Payload {
     pub fn from_raw(record: RawRecord) -> Result<Payload, RecordError> {
         let location = record.location;
         match record.raw {
-            Raw::Json { bytes, probe } => {
-                let probe = checked(&location, probe)?;
-                if probe.capture_record {
-                    let value = parse_body(&location, &bytes)?;
-                    let parts = value.as_object().ok_or_else(|| {
-                        RecordError::new(location.clone(), "capture record is not an object")
-                    })?;
-                    return Payload::from_capture_record(location.clone(), parts);
-                }
-                Ok(Payload::with_probe(
-                    location,
-                    Origin::Document,
-                    bytes,
-                    probe,
-                ))
+            Raw::Json { bytes, probe } => Payload::from_json(location, bytes, probe),
+            Raw::Unchecked { bytes } => {
+                let probe = check_line(&location, &bytes)?;
+                Payload::from_json(location, bytes, probe)
             }
             Raw::Http {
                 method,
@@ -72,6 +100,29 @@ impl Payload {
                 Ok(payload)
             }
         }
+    }
+
+    /// A JSON document's payload: itself, or the request a capture record
+    /// holds.
+    pub(crate) fn from_json(
+        location: Location,
+        bytes: Vec<u8>,
+        probe: Result<Probe, Kind>,
+    ) -> Result<Payload, RecordError> {
+        let probe = checked(&location, probe)?;
+        if probe.capture_record {
+            let value = parse_body(&location, &bytes)?;
+            let parts = value.as_object().ok_or_else(|| {
+                RecordError::new(location.clone(), "capture record is not an object")
+            })?;
+            return Payload::from_capture_record(location.clone(), parts);
+        }
+        Ok(Payload::with_probe(
+            location,
+            Origin::Document,
+            bytes,
+            probe,
+        ))
     }
 
     fn new(location: Location, origin: Origin, body: Vec<u8>) -> Result<Payload, RecordError> {

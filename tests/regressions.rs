@@ -51,7 +51,7 @@ fn split_counting(input: &[u8], max: usize) -> (Items, u64) {
                     r.location.line,
                     Ok(String::from_utf8(bytes).expect("UTF-8")),
                 ),
-                Raw::Http { .. } => panic!("no HTTP here"),
+                other => panic!("not a checked JSON record: {other:?}"),
             },
             Err(e) => (e.location.line, Err(e.message)),
         });

@@ -1,14 +1,17 @@
 //! The record stream splitter over arbitrary bytes: never panics, yields
 //! records in order, only valid JSON as JSON records, and the same records
-//! however the input is cut into reads.
+//! however the input is cut into reads; and deferring the checks of
+//! one-line records to their consumer (as the record stream does) changes
+//! nothing, nor does settling them in one parse (as `diff` and `parse` do).
 
 #![no_main]
 
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use lark_ticket::input::{Raw, Splitter};
-use lark_ticket::record::Payload;
+use lark_ticket::event::{Detail, Event};
+use lark_ticket::input::{Raw, RawRecord, Splitter};
+use lark_ticket::record::{Origin, Payload, Settled, settle};
 use libfuzzer_sys::fuzz_target;
 
 /// Hands out the input `step` bytes per read, so records straddle reads.
@@ -29,12 +32,25 @@ impl Read for Trickle<'_> {
 /// Line and outcome of each item: a record's bytes, or an error's message.
 type Item = (u64, Result<Vec<u8>, String>);
 
-fn split(input: &[u8], max: usize, step: usize, decode: bool) -> Vec<Item> {
+fn split(input: &[u8], max: usize, step: usize, decode: bool, deferring: bool) -> Vec<Item> {
     let reader = Trickle { data: input, step };
     let mut items = Vec::new();
     let mut last_line = 0;
-    for item in Splitter::new(reader, Arc::from("fuzz"), max) {
-        match item {
+    let splitter = Splitter::new(reader, Arc::from("fuzz"), max);
+    let splitter = if deferring {
+        splitter.deferring()
+    } else {
+        splitter
+    };
+    for item in splitter {
+        if let Ok(RawRecord {
+            location,
+            raw: Raw::Unchecked { bytes },
+        }) = &item
+        {
+            settles_alike(location, bytes);
+        }
+        match item.and_then(RawRecord::checked) {
             Ok(record) => {
                 let line = record.location.line;
                 assert!(line >= last_line.max(1), "line {line} after {last_line}");
@@ -53,6 +69,7 @@ fn split(input: &[u8], max: usize, step: usize, decode: bool) -> Vec<Item> {
                         assert!(body.len() <= max, "{} > bound {max}", body.len());
                         body.clone()
                     }
+                    Raw::Unchecked { .. } => unreachable!("checked records are checked"),
                 };
                 if decode {
                     let _ = Payload::from_raw(record);
@@ -69,15 +86,49 @@ fn split(input: &[u8], max: usize, step: usize, decode: bool) -> Vec<Item> {
     items
 }
 
+/// Settling an unchecked record in one parse gives what the general way
+/// gives: the same event from a plain document, else the same payload or
+/// error.
+fn settles_alike(location: &lark_ticket::input::Location, bytes: &[u8]) {
+    let record = || RawRecord {
+        location: location.clone(),
+        raw: Raw::Unchecked {
+            bytes: bytes.to_vec(),
+        },
+    };
+    for detail in [Detail::State, Detail::Full] {
+        let general = Payload::from_raw(record());
+        match settle(Ok(record()), detail) {
+            Settled::Event(at, event) => {
+                let payload = general.expect("a settled event is a good record");
+                assert_eq!(&payload.location, &at);
+                assert_eq!(payload.origin, Origin::Document);
+                assert!(payload.encrypted_field().is_none());
+                assert_eq!(
+                    Event::from_slice_with(&payload.body, detail).ok(),
+                    Some(event)
+                );
+            }
+            Settled::Payload(payload) => {
+                assert_eq!(format!("{payload:?}"), format!("{general:?}"));
+            }
+        }
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&knob, input)) = data.split_first() else {
         return;
     };
     let max = [16, 64, 300, 4096, 1 << 20][usize::from(knob % 5)];
     let pieces = 1 + usize::from(knob >> 3);
-    let whole = split(input, max, usize::MAX, true);
+    let whole = split(input, max, usize::MAX, true, false);
     let lines = 1 + input.iter().filter(|&&b| b == b'\n').count() as u64;
     assert!(whole.iter().all(|(line, _)| *line <= lines));
-    let trickled = split(input, max, input.len() / pieces + 1, false);
+    let trickled = split(input, max, input.len() / pieces + 1, false, false);
     assert_eq!(whole, trickled, "records depend on how the input was read");
+    let deferred = split(input, max, usize::MAX, false, true);
+    assert_eq!(whole, deferred, "deferring the checks changed the stream");
+    let deferred = split(input, max, input.len() / pieces + 1, false, true);
+    assert_eq!(whole, deferred, "deferring the checks changed the trickled stream");
 });

@@ -15,7 +15,7 @@ use crate::exit::ExitStatus;
 use crate::golden::{self, DEFAULT_IGNORES, IgnorePath};
 use crate::input::{Location, RecordError};
 use crate::pipeline::Item;
-use crate::record::{Payload, Record, not_json};
+use crate::record::{Payload, Record, Settled, not_json, settle};
 use crate::render::diff::json::DiffJson;
 use crate::render::diff::{
     AgainstTotals, DiffRenderer, NOT_TICKET_STATES, NOT_UPDATES, Row, RowTotals, Skipped,
@@ -83,24 +83,13 @@ fn rows(
         style: settings.style.clone(),
     });
     let work = |item: Item| -> RowsOutcome {
-        let record = match item
-            .and_then(Payload::from_raw)
-            .and_then(|p| p.decode_unchecked(settings.encrypt_key.as_ref()))
-        {
-            Ok(record) => record,
-            Err(e) => return RowsOutcome::Bad(e),
+        let found = match settle(item, Detail::State) {
+            Settled::Event(location, event) => Ok((location, event)),
+            Settled::Payload(payload) => update_event(payload, settings),
         };
-        let event = match Event::from_slice_with(record.plaintext_bytes(), Detail::State) {
-            Ok(event) => event,
-            Err(EventError::Malformed(e)) if record.encrypted() => {
-                return RowsOutcome::Bad(not_json(record.location(), &e));
-            }
-            Err(e) => {
-                return RowsOutcome::Bad(RecordError::new(
-                    record.location().clone(),
-                    e.to_string(),
-                ));
-            }
+        let (location, event) = match found {
+            Ok(found) => found,
+            Err(e) => return RowsOutcome::Bad(e),
         };
         match (&event.body, &json) {
             (
@@ -108,12 +97,10 @@ fn rows(
                     old_object: false, ..
                 },
                 _,
-            ) => RowsOutcome::NoOldObject(record.location().clone()),
+            ) => RowsOutcome::NoOldObject(location),
             (Body::TicketUpdated { .. }, Some(json)) => {
                 let mut bytes = Vec::with_capacity(512);
-                for_each_row(record.location(), &event, |row| {
-                    json.write_row(&mut bytes, row)
-                });
+                for_each_row(&location, &event, |row| json.write_row(&mut bytes, row));
                 let transitions = event.transitions();
                 RowsOutcome::Rendered {
                     bytes,
@@ -122,7 +109,7 @@ fn rows(
                 }
             }
             (Body::TicketUpdated { .. }, None) => RowsOutcome::Event {
-                location: record.location().clone(),
+                location,
                 event: Box::new(event),
             },
             _ => RowsOutcome::Skipped(event_type_name(&event).to_string()),
@@ -168,6 +155,20 @@ fn rows(
     render.finish(out, &Totals::Rows(&totals))?;
     note_skipped(settings, &totals.skipped, NOT_UPDATES);
     Ok(ExitStatus::Success)
+}
+
+/// A record's event for the rows: decrypted first when it is encrypted
+/// (a plaintext that is not JSON is reported as such).
+fn update_event(
+    payload: Result<Payload, RecordError>,
+    settings: &Settings,
+) -> Result<(Location, Event), RecordError> {
+    let record = payload.and_then(|p| p.decode_unchecked(settings.encrypt_key.as_ref()))?;
+    match Event::from_slice_with(record.plaintext_bytes(), Detail::State) {
+        Ok(event) => Ok((record.location().clone(), event)),
+        Err(EventError::Malformed(e)) if record.encrypted() => Err(not_json(record.location(), &e)),
+        Err(e) => Err(RecordError::new(record.location().clone(), e.to_string())),
+    }
 }
 
 /// Calls `f` with each row of a ticket update.

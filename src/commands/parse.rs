@@ -2,12 +2,13 @@
 
 use std::io::Write;
 
-use super::{Reporter, decode, each_record};
+use super::{Reporter, each_record};
 use crate::cli::{OutputFormat, ParseArgs};
-use crate::event::Event;
+use crate::event::{Detail, Event};
 use crate::exit::ExitStatus;
 use crate::input::{Location, RecordError};
 use crate::pipeline::Item;
+use crate::record::{Payload, Settled, settle};
 use crate::render::json::JsonRenderer;
 use crate::render::table::TableRenderer;
 use crate::render::{Parsed, Renderer, Summary};
@@ -45,21 +46,19 @@ pub fn run(
         style: settings.style.clone(),
     });
     let work = |item: Item| -> Outcome {
-        let record = match decode(item, settings) {
-            Ok(record) => record,
-            Err(e) => return Outcome::Bad(e),
+        let found = match settle(item, Detail::Full) {
+            Settled::Event(location, event) => Ok((location, false, event)),
+            Settled::Payload(payload) => full_event(payload, settings),
         };
-        let event = match Event::from_slice(record.plaintext_bytes()) {
-            Ok(event) => event,
-            Err(e) => {
-                return Outcome::Bad(RecordError::new(record.location().clone(), e.to_string()));
-            }
+        let (location, encrypted, event) = match found {
+            Ok(found) => found,
+            Err(e) => return Outcome::Bad(e),
         };
         let rendered = json.as_ref().map(|json| {
             let mut bytes = Vec::with_capacity(1024);
             let parsed = Parsed {
-                location: record.location(),
-                encrypted: record.encrypted(),
+                location: &location,
+                encrypted,
                 event: &event,
             };
             // Writing to a Vec cannot fail.
@@ -67,8 +66,8 @@ pub fn run(
             bytes
         });
         Outcome::Event {
-            location: record.location().clone(),
-            encrypted: record.encrypted(),
+            location,
+            encrypted,
             event: Box::new(event),
             rendered,
         }
@@ -121,6 +120,18 @@ pub fn run(
         ExitStatus::Success
     };
     Ok(report.status(status))
+}
+
+/// A record's event, read in full, with whether it came encrypted.
+fn full_event(
+    payload: Result<Payload, RecordError>,
+    settings: &Settings,
+) -> Result<(Location, bool, Event), RecordError> {
+    let record = payload.and_then(|p| p.decode(settings.encrypt_key.as_ref()))?;
+    match Event::from_slice(record.plaintext_bytes()) {
+        Ok(event) => Ok((record.location().clone(), record.encrypted(), event)),
+        Err(e) => Err(RecordError::new(record.location().clone(), e.to_string())),
+    }
 }
 
 pub fn event_type_name(event: &Event) -> &str {

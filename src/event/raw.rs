@@ -365,8 +365,28 @@ lenient_struct!(
         "ts" => ts: Scalar<'a>,
         "header" => header: Nested<RawHeader<'a>>,
         "event" => event: Nested<RawEvent<'a>>,
+        // Not event fields: their presence says the body is an encrypted
+        // wrapper or a capture record, which the record layer unwraps.
+        "encrypt" => encrypt: Scalar<'a>,
+        "headers" => headers: Scalar<'a>,
+        "body" => body: IgnoredAny,
+        "body_base64" => body_base64: IgnoredAny,
     }
 );
+
+impl RawDoc<'_> {
+    /// What [`crate::input::Probe`] finds in the same document.
+    pub fn probe(&self) -> crate::input::Probe {
+        crate::input::Probe {
+            encrypt: self.encrypt.as_ref().map(|value| match value {
+                Scalar::Str(s) => Ok(s.to_string()),
+                other => Err(other.kind()),
+            }),
+            capture_record: self.headers == Some(Scalar::Object)
+                && (self.body.is_some() || self.body_base64.is_some()),
+        }
+    }
+}
 
 lenient_struct!(
     /// Schema 2.0 `header`.

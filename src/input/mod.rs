@@ -17,7 +17,7 @@ pub use headers::Headers;
 pub use location::{Location, RecordError};
 pub use probe::{Probe, validate};
 pub use progress::Progress;
-pub use split::{DEFAULT_MAX_RECORD, Raw, RawRecord, Splitter, is_request_line};
+pub use split::{DEFAULT_MAX_RECORD, Raw, RawRecord, Splitter, check_line, is_request_line};
 
 /// One input named on the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,7 +136,8 @@ impl Iterator for RecordStream {
                         Some(progress) => Box::new(progress.wrap(reader)),
                         None => reader,
                     };
-                    self.current = Some(Splitter::new(reader, input.name(), self.max_record));
+                    self.current =
+                        Some(Splitter::new(reader, input.name(), self.max_record).deferring());
                 }
                 Err(e) => return Some(Err(e)),
             }

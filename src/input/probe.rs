@@ -27,6 +27,13 @@ impl Probe {
         Probe::of_checked(bytes, super::split::nests_deeper_than(bytes, MAX_DEPTH))
     }
 
+    /// Like [`Probe::of`], for a record whose depth is known to be within
+    /// the limit (the splitter counted it).
+    pub fn of_line(bytes: &[u8]) -> Result<Result<Probe, Kind>, serde_json::Error> {
+        check_utf8(bytes)?;
+        Probe::of_checked(bytes, None)
+    }
+
     /// Like [`Probe::of`], for bytes already checked to be UTF-8, and
     /// where they first nest too deep, if they do. The checks run in one
     /// order whichever way the record was found (UTF-8, then syntax and

@@ -32,6 +32,12 @@ pub enum Raw {
         bytes: Vec<u8>,
         probe: Result<Probe, Kind>,
     },
+    /// A JSON record on a line of its own whose checks are left to the
+    /// thread that uses it ([`Splitter::deferring`]): its end was found,
+    /// it nests no deeper than the limit, and rejecting it would resume
+    /// the stream exactly where accepting it does. [`RawRecord::checked`]
+    /// checks it, with the splitter's own error when it is bad.
+    Unchecked { bytes: Vec<u8> },
     /// An HTTP request capture: the request line, headers and exact body.
     Http {
         method: String,
@@ -56,6 +62,31 @@ pub struct RawRecord {
     pub raw: Raw,
 }
 
+impl RawRecord {
+    /// The record with its checks done: an [`Raw::Unchecked`] one is
+    /// validated and probed here (see [`check_line`]). Others pass
+    /// unchanged.
+    pub fn checked(self) -> Result<RawRecord, RecordError> {
+        let RawRecord { location, raw } = self;
+        let raw = match raw {
+            Raw::Unchecked { bytes } => {
+                let probe = check_line(&location, &bytes)?;
+                Raw::Json { bytes, probe }
+            }
+            raw => raw,
+        };
+        Ok(RawRecord { location, raw })
+    }
+}
+
+/// Checks and probes the bytes of a [`Raw::Unchecked`] record found at
+/// `location`; a bad one gives the very error the splitter would have
+/// given in its place.
+pub fn check_line(location: &Location, bytes: &[u8]) -> Result<Result<Probe, Kind>, RecordError> {
+    Probe::of_line(bytes)
+        .map_err(|e| RecordError::new(location.clone(), json_error_message(&e, location.line)))
+}
+
 /// Incremental state of the scan for the end of a JSON value.
 #[derive(Default)]
 struct JsonScan {
@@ -66,6 +97,8 @@ struct JsonScan {
     escape: bool,
     /// A raw newline ended a string.
     broken_string: bool,
+    /// A newline was seen, in a string or not.
+    newline: bool,
     /// Offset (relative to the record start) scanned so far.
     offset: usize,
 }
@@ -95,6 +128,8 @@ pub struct Splitter<R> {
     /// What is known of the input's UTF-8, so that records nested in a bad
     /// one are not checked again byte by byte (quadratic over a resync).
     utf8: Utf8Seen,
+    /// Whether one-line records may be handed on unchecked.
+    defer: bool,
 }
 
 /// A stretch of the input known to be UTF-8: `from..to` (absolute offsets,
@@ -125,7 +160,21 @@ impl<R: Read> Splitter<R> {
             lookahead: None,
             scanned: 0,
             utf8: Utf8Seen::default(),
+            defer: false,
         }
+    }
+
+    /// Hands on the records of NDJSON as [`Raw::Unchecked`] wherever that
+    /// cannot change the stream: a record alone on its line, nested no
+    /// deeper than the limit, and followed by a line that starts a JSON
+    /// value (or by the end of input). Rejecting such a record resumes at
+    /// the next line, which is where accepting it resumes too, so the
+    /// stream is the same once each record is [`RawRecord::checked`]; the
+    /// check (UTF-8 and syntax) then runs on the pipeline's workers, in the
+    /// same parse that reads the event.
+    pub fn deferring(mut self) -> Self {
+        self.defer = true;
+        self
     }
 
     /// How many bytes the scans for records' ends and the probes have
@@ -387,6 +436,19 @@ impl<R: Read> Splitter<R> {
             let message = self.over_bound_message(line);
             return Ok(Err(self.reject_json(line, known.is_some(), message)));
         }
+        if self.defer
+            && known.is_none()
+            && !scan.newline
+            && scan.max_depth <= probe::MAX_DEPTH
+            && self.resumes_alike(len)
+        {
+            let bytes = self.buf[self.pos..self.pos + len].to_vec();
+            self.advance(len);
+            return Ok(Ok(RawRecord {
+                location: self.location(line),
+                raw: Raw::Unchecked { bytes },
+            }));
+        }
         // The bad record must be known here, while its bytes can still be
         // rescanned for the resync; the same pass probes what the record
         // layer needs (it runs at over 1 GB/s). The depth is known from
@@ -413,6 +475,26 @@ impl<R: Read> Splitter<R> {
                 let message = json_error_message(&e, line);
                 Ok(Err(self.reject_json(line, known.is_some(), message)))
             }
+        }
+    }
+
+    /// Whether the stream resumes at the same place after the one-line
+    /// record of `len` bytes at the current position, rejected or not.
+    /// Rejected, it resumes at the first later line that starts with `{`
+    /// or `[` (or a request line); accepted, at the next byte that is not
+    /// whitespace. Those agree when only line ends lie between the record
+    /// and a `{` or `[` that starts a line, or the end of input. Looks
+    /// only at what is in the buffer (a `false` costs only speed).
+    fn resumes_alike(&self, len: usize) -> bool {
+        let after = &self.buf[self.pos + len..];
+        let run = after
+            .iter()
+            .position(|b| !matches!(b, b'\r' | b'\n'))
+            .unwrap_or(after.len());
+        match after.get(run) {
+            Some(b'{' | b'[') => run > 0 && after[run - 1] == b'\n',
+            Some(_) => false,
+            None => self.eof,
         }
     }
 
@@ -717,6 +799,7 @@ fn scan_json(scan: &mut JsonScan, data: &[u8]) -> Option<usize> {
                 if data[i] == b'\n' {
                     scan.in_string = false;
                     scan.broken_string = true;
+                    scan.newline = true;
                 }
                 i += 1;
                 continue;
@@ -734,6 +817,7 @@ fn scan_json(scan: &mut JsonScan, data: &[u8]) -> Option<usize> {
                         _ => {
                             scan.in_string = false;
                             scan.broken_string = true;
+                            scan.newline = true;
                         }
                     }
                     i += 1;
@@ -744,6 +828,7 @@ fn scan_json(scan: &mut JsonScan, data: &[u8]) -> Option<usize> {
         }
         match data[i] {
             b'"' => scan.in_string = true,
+            b'\n' => scan.newline = true,
             b'{' | b'[' => {
                 scan.depth += 1;
                 scan.max_depth = scan.max_depth.max(scan.depth);
@@ -904,7 +989,7 @@ fn describe_start(rest: &[u8]) -> String {
 }
 
 /// serde_json's message with the position made absolute in the file.
-fn json_error_message(e: &serde_json::Error, record_line: u64) -> String {
+pub(super) fn json_error_message(e: &serde_json::Error, record_line: u64) -> String {
     let text = e.to_string();
     let reason = text
         .rsplit_once(" at line ")
@@ -923,21 +1008,32 @@ fn json_error_message(e: &serde_json::Error, record_line: u64) -> String {
 mod tests {
     use super::*;
 
-    fn split(input: &str) -> Vec<Result<(u64, String), (u64, String)>> {
-        Splitter::new(input.as_bytes(), Arc::from("t"), 1 << 20)
-            .map(|r| match r {
-                Ok(rec) => Ok((
-                    rec.location.line,
-                    match rec.raw {
-                        Raw::Json { bytes, .. } => String::from_utf8(bytes).unwrap(),
-                        Raw::Http { method, body, .. } => {
-                            format!("{method} {}", String::from_utf8(body).unwrap())
-                        }
-                    },
-                )),
-                Err(e) => Err((e.location.line, e.message)),
-            })
-            .collect()
+    type Split = Vec<Result<(u64, String), (u64, String)>>;
+
+    /// The items of `input`, checked by the splitter; the same when the
+    /// checks are deferred and done afterwards (asserted).
+    fn split(input: &str) -> Split {
+        let items = |splitter: Splitter<&[u8]>| -> Split {
+            splitter
+                .map(|r| match r.and_then(RawRecord::checked) {
+                    Ok(rec) => Ok((
+                        rec.location.line,
+                        match rec.raw {
+                            Raw::Json { bytes, .. } => String::from_utf8(bytes).unwrap(),
+                            Raw::Http { method, body, .. } => {
+                                format!("{method} {}", String::from_utf8(body).unwrap())
+                            }
+                            Raw::Unchecked { .. } => panic!("checked records are checked"),
+                        },
+                    )),
+                    Err(e) => Err((e.location.line, e.message)),
+                })
+                .collect()
+        };
+        let splitter = || Splitter::new(input.as_bytes(), Arc::from("t"), 1 << 20);
+        let checked = items(splitter());
+        assert_eq!(items(splitter().deferring()), checked, "{input:?}");
+        checked
     }
 
     fn ok(line: u64, s: &str) -> Result<(u64, String), (u64, String)> {
