@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lark_ticket::crypto;
-use lark_ticket::event::{Event, Lang};
+use lark_ticket::event::{Detail, Event, Lang};
 use lark_ticket::input::{Location, Splitter};
 use lark_ticket::render::Style;
 use lark_ticket::render::diff::json::DiffJson;
@@ -42,6 +42,15 @@ fn split(c: &mut Criterion) {
     g.bench_function("ndjson_1000_records", |b| {
         b.iter(|| Splitter::new(black_box(data.as_slice()), Arc::from("bench"), 1 << 24).count())
     });
+    // What the record stream does: one-line records' checks left to the
+    // workers' parse (see `event/plain` below).
+    g.bench_function("ndjson_1000_records_deferring", |b| {
+        b.iter(|| {
+            Splitter::new(black_box(data.as_slice()), Arc::from("bench"), 1 << 24)
+                .deferring()
+                .count()
+        })
+    });
     g.finish();
 }
 
@@ -60,6 +69,10 @@ fn parse(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(EVENT.len() as u64));
     g.bench_function("typed_parse", |b| {
         b.iter(|| Event::from_slice(black_box(EVENT.as_bytes())))
+    });
+    // The worker's one parse of a record the splitter left unchecked.
+    g.bench_function("plain", |b| {
+        b.iter(|| Event::from_plain(black_box(EVENT.as_bytes()), Detail::State).is_some())
     });
     g.bench_function("raw_only", |b| {
         b.iter(|| {

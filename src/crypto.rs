@@ -56,7 +56,7 @@ impl DecryptError {
 
 /// The AES key: SHA-256 of the Encrypt Key's UTF-8 bytes.
 fn derive_key(key: &Secret) -> [u8; 32] {
-    Sha256::digest(key.expose().as_bytes()).into()
+    *key.sha256()
 }
 
 /// Decodes standard base64 strictly, naming the offset of the first bad

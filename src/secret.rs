@@ -2,27 +2,44 @@
 //! cannot leak them by accident: Debug and Display print `[redacted]`.
 
 use std::fmt;
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
 
 use subtle::ConstantTimeEq;
 
 /// A secret string. The only way to read it is [`Secret::expose`], so every
 /// place that touches the value is easy to find.
 #[derive(Clone)]
-pub struct Secret(String);
+pub struct Secret {
+    value: String,
+    /// The value's SHA-256 (the AES key an Encrypt Key stands for),
+    /// computed once rather than for every record.
+    sha256: OnceLock<[u8; 32]>,
+}
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret {
+            value: value.into(),
+            sha256: OnceLock::new(),
+        }
     }
 
     /// The secret's value, for hashing and key derivation only.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.value
+    }
+
+    /// The SHA-256 of the secret's value.
+    pub fn sha256(&self) -> &[u8; 32] {
+        self.sha256
+            .get_or_init(|| Sha256::digest(self.value.as_bytes()).into())
     }
 
     /// Constant-time comparison with a value taken from a payload.
     pub fn matches(&self, other: &str) -> bool {
-        self.0.as_bytes().ct_eq(other.as_bytes()).into()
+        self.value.as_bytes().ct_eq(other.as_bytes()).into()
     }
 }
 
@@ -49,6 +66,8 @@ mod tests {
         assert_eq!(format!("{s:?}"), "[redacted]");
         assert_eq!(format!("{:?}", Some(s.clone())), "Some([redacted])");
         assert_eq!(s.expose(), "hunter2");
+        let _ = s.sha256();
+        assert_eq!(format!("{:?}", Some(s.clone())), "Some([redacted])");
     }
 
     #[test]

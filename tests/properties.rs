@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 use lark_ticket::crypto;
-use lark_ticket::event::{Detail, Event, Lang};
-use lark_ticket::input::{Raw, RawRecord, Splitter};
+use lark_ticket::event::{Detail, Event, Lang, Plain};
+use lark_ticket::input::{Probe, Raw, RawRecord, Splitter};
 use lark_ticket::record::{Origin, Payload, Settled, settle};
 use lark_ticket::render::Style;
 use lark_ticket::secret::Secret;
@@ -471,6 +471,33 @@ proptest! {
                     prop_assert_eq!(format!("{payload:?}"), format!("{general:?}"));
                 }
             }
+        }
+    }
+}
+
+proptest! {
+    /// An encrypted wrapper read without a parse (the platform's exact
+    /// `{"encrypt":"..."}`) reads as the probe reads it, whatever the
+    /// string holds: escapes, quotes, control characters, bad UTF-8.
+    #[test]
+    fn a_bare_wrapper_reads_as_the_probe_reads_it(
+        inner in proptest::collection::vec(
+            prop_oneof![
+                4 => proptest::sample::select(b"AZaz09+/=".to_vec()),
+                1 => proptest::sample::select(b"\"\\\n\t\x1f\x7f\x80\xc3\xa9 u{}".to_vec()),
+            ],
+            0..40,
+        ),
+    ) {
+        let bytes = [br#"{"encrypt":""#.as_slice(), &inner, br#""}"#].concat();
+        let probe = Probe::of(&bytes);
+        let shown = |p: &Result<_, serde_json::Error>| format!("{:?}", p.as_ref().map_err(ToString::to_string));
+        prop_assert_eq!(shown(&Probe::of_line(&bytes)), shown(&probe));
+        match Event::from_plain(&bytes, Detail::State) {
+            Some(Plain::Wrapper(found)) => {
+                prop_assert_eq!(format!("{:?}", Ok::<_, ()>(Ok::<_, ()>(found))), format!("{:?}", probe.map_err(|_| ())));
+            }
+            other => prop_assert!(probe.is_err(), "{other:?} for a probe of {probe:?}"),
         }
     }
 }

@@ -134,6 +134,9 @@ impl Event {
     /// it exactly as the splitter would have. Whatever this gives, the
     /// general way gives too.
     pub fn from_plain(bytes: &[u8], detail: Detail) -> Option<Plain> {
+        if let Some(probe) = crate::input::Probe::of_bare_wrapper(bytes) {
+            return Some(Plain::Wrapper(probe));
+        }
         let text = simdutf8::basic::from_utf8(bytes).ok()?;
         let raw: RawDoc = serde_json::from_str(text).ok()?;
         let probe = raw.probe();
