@@ -52,26 +52,36 @@ def corpus(name, events, key=None):
 
 
 def run_once(cmd, env=None):
-    """Wall time and peak RSS (KiB) of one run, output discarded."""
+    """Wall time and peak RSS (KiB) of one run, output discarded. The child
+    is waited for directly (its own rusage gives the RSS), not through
+    /usr/bin/time, whose start-up (about 1-2 ms) would count as the
+    command's and swamp a run of a few milliseconds."""
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, env=env, check=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    return elapsed, int(proc.stderr.decode().strip().splitlines()[-1])
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    return elapsed, usage.ru_maxrss
 
 
 def measure_pair(ours, peer, peer_env=None, runs=RUNS):
-    """Median wall times of both commands and our peak RSS. The runs
-    alternate (ours, the peer's, ours, ...) after one warm-up run of each,
-    so that a machine that slows down or speeds up during the job (a
-    shared VM does) weighs on both sides alike."""
-    run_once(ours)
-    run_once(peer, peer_env)
+    """Median wall times of both commands and our peak RSS. The sides
+    alternate (ours, the peer's, ours, ...), so that a machine that slows
+    down or speeds up during the job (a shared VM does) weighs on both
+    alike; and each timed run follows an untimed run of the same command,
+    so that neither is timed on a machine the other has just left in
+    another state. (On this VM the first run of ours after a
+    single-threaded peer took 6-34% longer, user CPU included, than the
+    next: the second vCPU comes back slowly after sitting idle.)"""
     t_ours, t_peer, rss = [], [], []
     for _ in range(runs):
+        run_once(ours)
         t, r = run_once(ours)
         t_ours.append(t)
         rss.append(r)
+        run_once(peer, peer_env)
         t_peer.append(run_once(peer, peer_env)[0])
     return statistics.median(t_ours), statistics.median(t_peer), max(rss)
 
@@ -110,7 +120,7 @@ def main():
     job(f"`diff -o json --encrypt-key K`, {PY_EVENTS // 1000}k encrypted events ({mb(py_enc):.0f} MB)",
         [BIN, "diff", "-o", "json", "--encrypt-key", KEY, py_enc],
         "Python SDK `AESCipher` + `JSON.unmarshal`", [python, os.path.join(peers, "python_sdk_rows.py"), py_enc, KEY],
-        None, ">= 50x", runs=max(RUNS // 2, 1))
+        None, ">= 50x")
     job("`parse --encrypt-key K` of one payload, fresh process",
         [BIN, "parse", "-o", "json", "--encrypt-key", KEY, one],
         "Node loading the SDK to decrypt it", ["node", os.path.join(peers, "node_sdk_one.js"), one, KEY],
@@ -120,8 +130,9 @@ def main():
     lines = [
         f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cpu}), "
         f"{platform.system()} {platform.release()}; median of {RUNS} runs each "
-        f"({max(RUNS // 2, 1)} against the Python SDK, {max(RUNS * 4, 10)} for the single payload), "
-        "ours and the peer's alternating after a warm-up run of each, by `scripts/bench-peers.sh`.",
+        f"({max(RUNS * 4, 10)} for the single payload), "
+        "ours and the peer's alternating, each timed run after an untimed one of the same command, "
+        "by `scripts/bench-peers.sh`.",
         "",
         "| job | lark-ticket | compared with | its time | ratio | target |",
         "|---|---|---|---|---|---|",
