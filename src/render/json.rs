@@ -118,6 +118,65 @@ impl serde::Serialize for FieldValueOut<'_> {
     }
 }
 
+/// A JSON string into `buf`, escaped exactly as serde_json escapes it.
+/// Most strings (ids, field names, labels) need no escape: those are
+/// copied whole after one check that runs many bytes at a time.
+pub fn write_str(buf: &mut Vec<u8>, s: &str) {
+    if needs_no_escape(s) {
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    } else {
+        // Into a Vec a string always serializes.
+        let _ = serde_json::to_writer(&mut *buf, s);
+    }
+}
+
+/// [`write_str`] without the quotes.
+pub fn write_str_contents(buf: &mut Vec<u8>, s: &str) {
+    if needs_no_escape(s) {
+        buf.extend_from_slice(s.as_bytes());
+    } else {
+        let start = buf.len();
+        write_str(buf, s);
+        // Drop the quotes around what serde_json wrote.
+        buf.remove(start);
+        buf.pop();
+    }
+}
+
+/// Whether serde_json would write `s` as it is: no quote, backslash or
+/// control character.
+fn needs_no_escape(s: &str) -> bool {
+    // No early exit, so that the check runs many bytes at a time.
+    s.bytes().fold(true, |clean, b| {
+        clean & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    })
+}
+
+/// A field value `{"value":...,"label":...}` (or `null`) into `buf`, as
+/// [`FieldValueOut`] serializes it.
+pub fn write_field_value(buf: &mut Vec<u8>, style: &Style, value: Option<&FieldValue>) {
+    use std::io::Write as _;
+    // Writing into a Vec cannot fail.
+    match value {
+        None => buf.extend_from_slice(b"null"),
+        Some(FieldValue::Code(kind, v)) => {
+            let _ = write!(buf, "{{\"value\":{v},\"label\":");
+            write_str(buf, &kind.display_cow(*v, style.lang));
+            buf.push(b'}');
+        }
+        Some(FieldValue::Time(ms)) => {
+            let _ = write!(buf, "{{\"value\":{ms},\"label\":");
+            write_str(buf, &style.time(*ms));
+            buf.push(b'}');
+        }
+        Some(value) => {
+            let _ = serde_json::to_writer(&mut *buf, &FieldValueOut { style, value });
+        }
+    }
+}
+
 pub fn field_value_json(style: &Style, value: &FieldValue) -> Value {
     let label = style.field_value_label(value);
     match value {

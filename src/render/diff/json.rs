@@ -9,7 +9,7 @@ use super::{DiffRenderer, Row, Totals};
 use crate::event::CodeKind;
 use crate::golden::Difference;
 use crate::render::Style;
-use crate::render::json::{FieldValueOut, field_value_json};
+use crate::render::json::{field_value_json, write_field_value, write_str, write_str_contents};
 use crate::timeline::Timeline;
 
 pub struct DiffJson {
@@ -52,53 +52,40 @@ pub fn difference_json(d: &Difference) -> Value {
     })
 }
 
-/// A row serialized straight to the output, in the contract's field order.
-struct RowOut<'a> {
-    style: &'a Style,
-    row: &'a Row<'a>,
-}
-
-impl serde::Serialize for RowOut<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let t = self.row.transition;
-        let style = self.style;
-        let from = t.from.as_ref().map(|value| FieldValueOut { style, value });
-        let to = t.to.as_ref().map(|value| FieldValueOut { style, value });
-        let mut map = s.serialize_map(Some(7))?;
-        map.serialize_key("source")?;
-        map.serialize_value(&DisplayStr(self.row.source))?;
-        map.serialize_entry("ticket_id", &self.row.ticket_id)?;
-        map.serialize_entry("event_id", &self.row.event_id)?;
-        map.serialize_entry("field", &t.field)?;
-        map.serialize_entry("from", &from)?;
-        map.serialize_entry("to", &to)?;
-        map.serialize_entry("changed", &t.changed)?;
-        map.end()
-    }
-}
-
-/// Serializes a Display value as a JSON string without an intermediate String.
-struct DisplayStr<'a, T: std::fmt::Display>(&'a T);
-
-impl<T: std::fmt::Display> serde::Serialize for DisplayStr<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self.0)
-    }
-}
-
 impl DiffJson {
-    /// One row as an NDJSON line, into a buffer (a worker's output).
+    /// One row as an NDJSON line, into a buffer (a worker's output): the
+    /// contract's fields in its order, written straight out (the same
+    /// bytes serde_json writes for them, tested below).
     pub fn write_row(&self, buf: &mut Vec<u8>, row: &Row<'_>) {
-        // Writing into a Vec cannot fail; a map with string keys always serializes.
-        let _ = serde_json::to_writer(
-            &mut *buf,
-            &RowOut {
-                style: &self.style,
-                row,
-            },
-        );
-        buf.push(b'\n');
+        let t = row.transition;
+        buf.extend_from_slice(b"{\"source\":\"");
+        write_str_contents(buf, &row.source.source);
+        if row.source.line != 0 {
+            // Writing into a Vec cannot fail.
+            let _ = write!(buf, ":{}", row.source.line);
+        }
+        buf.extend_from_slice(b"\",\"ticket_id\":");
+        write_opt_str(buf, row.ticket_id);
+        buf.extend_from_slice(b",\"event_id\":");
+        write_opt_str(buf, row.event_id);
+        buf.extend_from_slice(b",\"field\":");
+        write_str(buf, &t.field);
+        buf.extend_from_slice(b",\"from\":");
+        write_field_value(buf, &self.style, t.from.as_ref());
+        buf.extend_from_slice(b",\"to\":");
+        write_field_value(buf, &self.style, t.to.as_ref());
+        buf.extend_from_slice(if t.changed {
+            b",\"changed\":true}\n"
+        } else {
+            b",\"changed\":false}\n"
+        });
+    }
+}
+
+fn write_opt_str(buf: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => write_str(buf, s),
+        None => buf.extend_from_slice(b"null"),
     }
 }
 
@@ -165,9 +152,19 @@ mod tests {
     use crate::transition::{FieldValue, Transition};
     use jiff::tz::TimeZone;
 
-    /// The direct serializer writes exactly what the Value-based one does.
+    fn written(style: &Style, row: &Row<'_>) -> String {
+        let mut buf = Vec::new();
+        DiffJson {
+            style: style.clone(),
+        }
+        .write_row(&mut buf, row);
+        String::from_utf8(buf).expect("UTF-8")
+    }
+
+    /// The direct writer writes exactly what serde_json writes for the
+    /// Value-based rendering.
     #[test]
-    fn streamed_rows_match_the_value_rendering() {
+    fn written_rows_match_the_value_rendering() {
         let style = Style::new(false, Lang::Zh, TimeZone::UTC);
         let location = Location::new("dir/a \"b\".ndjson".into(), 7);
         let transitions = [
@@ -198,12 +195,54 @@ mod tests {
                 time: Some(5),
                 transition: t,
             };
-            let streamed = serde_json::to_string(&RowOut {
-                style: &style,
-                row: &row,
-            })
-            .unwrap();
-            assert_eq!(streamed, row_json(&style, &row).to_string());
+            assert_eq!(
+                written(&style, &row),
+                format!("{}\n", row_json(&style, &row))
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any strings (quotes, backslashes, control characters, DEL,
+        /// non-ASCII), any line, values of every kind, either language.
+        #[test]
+        fn any_row_is_written_as_serde_json_writes_it(
+            source in "[a\"\\\\\\x00-\\x1f\\x7fé/ ]{0,12}",
+            line in proptest::prop_oneof![proptest::strategy::Just(0u64), proptest::num::u64::ANY],
+            ticket_id in proptest::option::of("[a\"\\\\\\x00-\\x1f\\x7f文 ]{0,12}"),
+            event_id in proptest::option::of("[a-z0-9\\x08\\x0c]{0,12}"),
+            field in "[a_\"\\\\\\n\\t😀]{0,12}",
+            codes in (0usize..6, proptest::num::i64::ANY, proptest::num::i64::ANY),
+            time in proptest::prop_oneof![proptest::strategy::Just(-1i64), proptest::num::i64::ANY, 0i64..4_000_000_000_000],
+            raw in "[a\"\\\\\\x00-\\x1f]{0,8}",
+            shape in 0u8..4,
+            zh in proptest::bool::ANY,
+            changed in proptest::bool::ANY,
+        ) {
+            let lang = if zh { Lang::Zh } else { Lang::En };
+            let style = Style::new(false, lang, TimeZone::fixed(jiff::tz::offset(8)));
+            let kinds = [CodeKind::Stage, CodeKind::Status, CodeKind::Score, CodeKind::Solve, CodeKind::Channel, CodeKind::SenderType];
+            let value = |which: u8| match which {
+                0 => None,
+                1 => Some(FieldValue::Code(kinds[codes.0], codes.1)),
+                2 => Some(FieldValue::Time(time)),
+                _ => Some(FieldValue::Raw(json!({ raw.clone(): [codes.2, raw.clone()] }))),
+            };
+            let transition = Transition {
+                field: field.clone(),
+                from: value(shape),
+                to: value((shape + 1) % 4),
+                changed,
+            };
+            let location = Location::new(source.as_str().into(), line);
+            let row = Row {
+                source: &location,
+                ticket_id: ticket_id.as_deref(),
+                event_id: event_id.as_deref(),
+                time: None,
+                transition: &transition,
+            };
+            proptest::prop_assert_eq!(written(&style, &row), format!("{}\n", row_json(&style, &row)));
         }
     }
 }
