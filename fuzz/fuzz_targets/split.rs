@@ -130,5 +130,8 @@ fuzz_target!(|data: &[u8]| {
     let deferred = split(input, max, usize::MAX, false, true);
     assert_eq!(whole, deferred, "deferring the checks changed the stream");
     let deferred = split(input, max, input.len() / pieces + 1, false, true);
-    assert_eq!(whole, deferred, "deferring the checks changed the trickled stream");
+    assert_eq!(
+        whole, deferred,
+        "deferring the checks changed the trickled stream"
+    );
 });
