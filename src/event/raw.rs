@@ -377,14 +377,11 @@ lenient_struct!(
 impl RawDoc<'_> {
     /// What [`crate::input::Probe`] finds in the same document.
     pub fn probe(&self) -> crate::input::Probe {
-        crate::input::Probe {
-            encrypt: self.encrypt.as_ref().map(|value| match value {
-                Scalar::Str(s) => Ok(s.to_string()),
-                other => Err(other.kind()),
-            }),
-            capture_record: self.headers == Some(Scalar::Object)
-                && (self.body.is_some() || self.body_base64.is_some()),
-        }
+        crate::input::Probe::from_members(
+            self.encrypt.as_ref(),
+            self.headers.as_ref(),
+            self.body.is_some() || self.body_base64.is_some(),
+        )
     }
 }
 

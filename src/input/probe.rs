@@ -20,6 +20,23 @@ pub struct Probe {
 }
 
 impl Probe {
+    /// What the top-level members tell (the last of each when repeated, as
+    /// in any JSON object): `encrypt`, `headers`, and whether there is a
+    /// `body` or `body_base64`.
+    pub fn from_members(
+        encrypt: Option<&Scalar<'_>>,
+        headers: Option<&Scalar<'_>>,
+        body: bool,
+    ) -> Probe {
+        Probe {
+            encrypt: encrypt.map(|value| match value {
+                Scalar::Str(s) => Ok(s.to_string()),
+                other => Err(other.kind()),
+            }),
+            capture_record: headers == Some(&Scalar::Object) && body,
+        }
+    }
+
     /// Probes (and so validates) a whole JSON document; `Err(kind)` inside
     /// when it is valid JSON but not an object.
     pub fn of(bytes: &[u8]) -> Result<Result<Probe, Kind>, serde_json::Error> {
@@ -146,17 +163,11 @@ impl<'de> Visitor<'de> for ProbeVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut probe = Probe::default();
-        let (mut headers, mut body) = (false, false);
+        let (mut encrypt, mut headers, mut body) = (None, None, false);
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             match key.as_ref() {
-                "encrypt" => {
-                    probe.encrypt = Some(match map.next_value::<Scalar<'de>>()? {
-                        Scalar::Str(s) => Ok(s.into_owned()),
-                        other => Err(other.kind()),
-                    })
-                }
-                "headers" => headers = map.next_value::<Scalar<'de>>()? == Scalar::Object,
+                "encrypt" => encrypt = Some(map.next_value::<Scalar<'de>>()?),
+                "headers" => headers = Some(map.next_value::<Scalar<'de>>()?),
                 "body" | "body_base64" => {
                     map.next_value::<IgnoredAny>()?;
                     body = true;
@@ -166,8 +177,11 @@ impl<'de> Visitor<'de> for ProbeVisitor {
                 }
             }
         }
-        probe.capture_record = headers && body;
-        Ok(Ok(probe))
+        Ok(Ok(Probe::from_members(
+            encrypt.as_ref(),
+            headers.as_ref(),
+            body,
+        )))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
