@@ -9,7 +9,7 @@ use super::{DiffRenderer, Row, Totals};
 use crate::event::CodeKind;
 use crate::golden::Difference;
 use crate::render::Style;
-use crate::render::json::{field_value_json, write_field_value, write_str, write_str_contents};
+use crate::render::json::{write_field_value, write_str, write_str_contents};
 use crate::timeline::Timeline;
 
 pub struct DiffJson {
@@ -28,19 +28,6 @@ impl DiffJson {
             |v| json!({"value": v, "label": self.style.label(kind, v)}),
         )
     }
-}
-
-pub fn row_json(style: &Style, row: &Row<'_>) -> Value {
-    let t = row.transition;
-    json!({
-        "source": row.source.to_string(),
-        "ticket_id": row.ticket_id,
-        "event_id": row.event_id,
-        "field": t.field,
-        "from": t.from.as_ref().map(|v| field_value_json(style, v)),
-        "to": t.to.as_ref().map(|v| field_value_json(style, v)),
-        "changed": t.changed,
-    })
 }
 
 /// Values as they are in the records; a side that lacks the path is `null`.
@@ -149,8 +136,23 @@ mod tests {
     use super::*;
     use crate::event::Lang;
     use crate::input::Location;
+    use crate::render::json::field_value_json;
     use crate::transition::{FieldValue, Transition};
     use jiff::tz::TimeZone;
+
+    /// The row as a `serde_json::Value` (the oracle for the direct writer).
+    fn row_json(style: &Style, row: &Row<'_>) -> Value {
+        let t = row.transition;
+        json!({
+            "source": row.source.to_string(),
+            "ticket_id": row.ticket_id,
+            "event_id": row.event_id,
+            "field": t.field,
+            "from": t.from.as_ref().map(|v| field_value_json(style, v)),
+            "to": t.to.as_ref().map(|v| field_value_json(style, v)),
+            "changed": t.changed,
+        })
+    }
 
     fn written(style: &Style, row: &Row<'_>) -> String {
         let mut buf = Vec::new();
