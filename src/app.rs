@@ -4,9 +4,11 @@ use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
 
 use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, OutputFormat};
 use crate::commands::{self, Reporter};
+use crate::diagnostics;
 use crate::exit::ExitStatus;
+use crate::sanitize::TerminalWriter;
 use crate::settings::Settings;
 
 pub fn main() -> i32 {
@@ -24,18 +26,25 @@ pub fn run(cli: &Cli) -> ExitStatus {
     let settings = match Settings::resolve(&cli.global) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("lark-ticket: error: {e:#}");
+            diagnostics::error(format_args!("{e:#}"));
             return ExitStatus::Error;
         }
     };
     let stdout = io::stdout();
     // Line by line on a terminal (so output and errors interleave as they
     // happen), in large blocks into pipes and files.
-    let mut out: Box<dyn Write> = if stdout.is_terminal() {
+    let terminal = stdout.is_terminal();
+    let mut out: Box<dyn Write> = if terminal {
         Box::new(LineWriter::new(stdout.lock()))
     } else {
         Box::new(BufWriter::with_capacity(64 * 1024, stdout.lock()))
     };
+    // Text for people never carries a control character from input: the
+    // renderers escape what they take from input, and this escapes what
+    // any of them missed (keeping only our own colour codes).
+    if writes_for_people(&cli.command, &settings, terminal) {
+        out = Box::new(TerminalWriter::new(out, settings.style.color));
+    }
     let mut report = Reporter::default();
     let result = dispatch(cli, &settings, &mut out, &mut report).and_then(|status| {
         out.flush()?;
@@ -47,9 +56,21 @@ pub fn run(cli: &Cli) -> ExitStatus {
         Err(e) => {
             // Flush what was written before the failure; a closed pipe here is not news.
             let _ = out.flush();
-            eprintln!("lark-ticket: error: {e:#}");
+            diagnostics::error(format_args!("{e:#}"));
             ExitStatus::Error
         }
+    }
+}
+
+/// Whether stdout gets text for people: tables, console lines, and
+/// `decrypt`'s plaintext when stdout is a terminal.
+fn writes_for_people(command: &Command, settings: &Settings, terminal: bool) -> bool {
+    match command {
+        Command::Parse(_) | Command::Diff(_) | Command::Verify(_) | Command::Listen(_) => {
+            settings.output == OutputFormat::Table
+        }
+        Command::Decrypt(_) => terminal,
+        Command::Sign(_) | Command::Completions { .. } | Command::Man => false,
     }
 }
 

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::parse::event_type_name;
 use super::{Reporter, each_record, records};
 use crate::cli::{DiffArgs, OutputFormat};
+use crate::diagnostics;
 use crate::event::{Body, Detail, Event, EventError};
 use crate::exit::ExitStatus;
 use crate::golden::{self, DEFAULT_IGNORES, IgnorePath};
@@ -350,6 +351,6 @@ fn note_skipped(settings: &Settings, skipped: &Skipped, what: &str) {
     if settings.output == OutputFormat::Json
         && let Some(text) = skipped.describe(what)
     {
-        eprintln!("lark-ticket: note: {text}");
+        diagnostics::note(text);
     }
 }

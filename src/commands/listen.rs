@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::Reporter;
 use crate::cli::{ListenArgs, OutputFormat};
+use crate::diagnostics;
 use crate::exit::ExitStatus;
 use crate::input::{Location, RecordError};
 use crate::listen::answer::{self, Outcome};
@@ -21,7 +22,7 @@ use crate::listen::http::{Connection, Head, ReadError, Response};
 use crate::listen::{self, FORWARD_TIMEOUT, Listener, PLATFORM_DEADLINE, READ_TIMEOUT};
 use crate::render::json::parsed_json;
 use crate::render::table::{TableRenderer, terminal_width};
-use crate::render::{Parsed, Renderer};
+use crate::render::{Parsed, Renderer, text};
 use crate::settings::Settings;
 use crate::verify::report as show;
 use crate::verify::{Clock, Secrets};
@@ -52,27 +53,27 @@ pub fn run(
     let capture = args.capture.as_deref().map(CaptureFile::open).transpose()?;
     let listener = Listener::bind(&args.addr)?;
     if !listener.addr.ip().is_loopback() {
-        eprintln!(
-            "lark-ticket: warning: listening on {}, which is not a loopback address: anyone who \
+        diagnostics::warning(format_args!(
+            "listening on {}, which is not a loopback address: anyone who \
              can reach this machine can send requests (and fill the capture file)",
             listener.addr
-        );
+        ));
     }
     if settings.encrypt_key.is_none() {
-        eprintln!(
-            "lark-ticket: warning: no Encrypt Key: events are accepted without checking their \
-             signature (set LARK_ENCRYPT_KEY or pass --encrypt-key-file to check them)"
+        diagnostics::warning(
+            "no Encrypt Key: events are accepted without checking their \
+             signature (set LARK_ENCRYPT_KEY or pass --encrypt-key-file to check them)",
         );
     }
-    eprintln!(
-        "lark-ticket: listening on http://{}{}",
+    diagnostics::status(format_args!(
+        "listening on http://{}{}",
         listener.addr, args.path
-    );
+    ));
     if let Some(f) = &forwarder {
-        eprintln!("lark-ticket: forwarding to {}", f.url());
+        diagnostics::status(format_args!("forwarding to {}", f.url()));
     }
     if let Some(path) = &args.capture {
-        eprintln!("lark-ticket: capturing to {}", path.display());
+        diagnostics::status(format_args!("capturing to {}", path.display()));
     }
     let stop = listen::stop_on_ctrl_c();
     let mut session = Session {
@@ -98,15 +99,15 @@ pub fn run(
         .iter()
         .map(|(status, n)| format!("{n} × {status}"))
         .collect();
-    eprintln!(
-        "lark-ticket: stopped after {} ({})",
+    diagnostics::status(format_args!(
+        "stopped after {} ({})",
         crate::render::table::plural(session.requests as usize, "request"),
         if counts.is_empty() {
             "none answered".to_string()
         } else {
             format!("answered {}", counts.join(", "))
         }
-    );
+    ));
     Ok(report.status(session.status))
 }
 
@@ -152,7 +153,7 @@ impl Session<'_> {
         let mut conn = match Connection::new(stream, READ_TIMEOUT) {
             Ok(conn) => conn,
             Err(e) => {
-                eprintln!("lark-ticket: warning: a connection failed: {e}");
+                diagnostics::warning(format_args!("a connection failed: {e}"));
                 return Ok(());
             }
         };
@@ -187,7 +188,7 @@ impl Session<'_> {
             Some(Ok(location)) => location,
             Some(Err(e)) => {
                 self.status = ExitStatus::Error;
-                eprintln!("lark-ticket: error: {request_location}: not captured: {e}");
+                diagnostics::error(format_args!("{request_location}: not captured: {e}"));
                 request_location
             }
             None => request_location,
@@ -215,15 +216,17 @@ impl Session<'_> {
         let elapsed = started.elapsed();
         *self.answered.entry(sent.status).or_default() += 1;
         if let Err(e) = answered {
-            eprintln!("lark-ticket: warning: {location}: the answer was not delivered: {e}");
+            diagnostics::warning(format_args!(
+                "{location}: the answer was not delivered: {e}"
+            ));
         }
         if elapsed > PLATFORM_DEADLINE {
-            eprintln!(
-                "lark-ticket: warning: {location}: answered after {:.1} s; the platform gives up \
+            diagnostics::warning(format_args!(
+                "{location}: answered after {:.1} s; the platform gives up \
                  after {} s and delivers the event again later",
                 elapsed.as_secs_f64(),
                 PLATFORM_DEADLINE.as_secs()
-            );
+            ));
         }
         if outcome.failed_checks() {
             self.status = self.status.and(ExitStatus::Negative);
@@ -234,7 +237,7 @@ impl Session<'_> {
         }
         if let Some(Err(e)) = &forwarded {
             self.status = self.status.and(ExitStatus::Error);
-            eprintln!("lark-ticket: error: {location}: forwarding failed: {e}");
+            diagnostics::error(format_args!("{location}: forwarding failed: {e}"));
         }
         let exchange = Exchange {
             received_at,
@@ -265,7 +268,7 @@ impl Session<'_> {
         let Some(status) = error.status() else {
             // The client left without a request: nothing to answer or count.
             if let ReadError::Io(e) = &error {
-                eprintln!("lark-ticket: warning: a connection failed: {e}");
+                diagnostics::warning(format_args!("a connection failed: {e}"));
             }
             return Ok(());
         };
@@ -277,7 +280,9 @@ impl Session<'_> {
             &json!({"msg": crate::listen::http::reason(status), "error": message}),
         );
         if let Err(e) = conn.respond(&ours) {
-            eprintln!("lark-ticket: warning: {location}: the answer was not delivered: {e}");
+            diagnostics::warning(format_args!(
+                "{location}: the answer was not delivered: {e}"
+            ));
         }
         *self.answered.entry(status).or_default() += 1;
         self.status = self.status.and(ExitStatus::Error);
@@ -310,7 +315,9 @@ impl Session<'_> {
         self.requests += 1;
         let location = Location::new(Arc::from("request"), self.requests);
         if let Err(e) = conn.respond(&ours) {
-            eprintln!("lark-ticket: warning: {location}: the answer was not delivered: {e}");
+            diagnostics::warning(format_args!(
+                "{location}: the answer was not delivered: {e}"
+            ));
         }
         *self.answered.entry(ours.status).or_default() += 1;
         let exchange = Exchange {
@@ -390,7 +397,7 @@ impl Session<'_> {
     ) -> anyhow::Result<()> {
         let style = &self.settings.style;
         let request = match x.head {
-            Some(h) => format!("{} {}", h.method, h.target),
+            Some(h) => text(&format!("{} {}", h.method, h.target)),
             None => "(unreadable request)".to_string(),
         };
         let mut line = format!(
@@ -416,7 +423,7 @@ impl Session<'_> {
             None => {}
         }
         if let Some(note) = &x.note {
-            line.push_str(&format!("  ({note})"));
+            line.push_str(&format!("  ({})", text(note)));
         }
         writeln!(out, "{line}")?;
         if let Some(outcome) = &x.outcome {
@@ -458,5 +465,5 @@ fn status_text(style: &crate::render::Style, r: &Response) -> String {
     } else {
         style.red(&status)
     };
-    format!("{status} {body}")
+    format!("{status} {}", text(&body))
 }

@@ -7,50 +7,12 @@ pub mod parse;
 pub mod sign;
 pub mod verify;
 
-use std::fmt::Display;
-use std::io::{self, Write};
+pub use crate::diagnostics::Reporter;
 
-use crate::exit::ExitStatus;
-use crate::input::{Input, Location, RecordError, RecordStream};
+use crate::input::{Input, RecordError, RecordStream};
 use crate::pipeline::{self, Item};
 use crate::record::{Payload, Record};
 use crate::settings::Settings;
-
-/// Errors and warnings on stderr, prefixed `lark-ticket: `, counted so the
-/// exit status can be decided at the end.
-#[derive(Debug, Default)]
-pub struct Reporter {
-    pub errors: usize,
-    pub warnings: usize,
-}
-
-impl Reporter {
-    pub fn error(&mut self, e: &RecordError) {
-        self.errors += 1;
-        let mut err = io::stderr().lock();
-        let _ = writeln!(err, "lark-ticket: error: {e}");
-        if let Some(hint) = &e.hint {
-            let _ = writeln!(err, "lark-ticket: hint: {hint}");
-        }
-    }
-
-    pub fn warning(&mut self, location: &Location, message: impl Display) {
-        self.warnings += 1;
-        let _ = writeln!(
-            io::stderr().lock(),
-            "lark-ticket: warning: {location}: {message}"
-        );
-    }
-
-    /// Error when any record failed, else the given status.
-    pub fn status(&self, otherwise: ExitStatus) -> ExitStatus {
-        if self.errors > 0 {
-            ExitStatus::Error
-        } else {
-            otherwise
-        }
-    }
-}
 
 /// Payloads of the inputs named on the command line, in order.
 pub fn payloads(

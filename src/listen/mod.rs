@@ -18,6 +18,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use crate::diagnostics;
+
 use anyhow::Context;
 
 /// The default bound on a request body (`--max-body-size`).
@@ -61,7 +63,7 @@ impl Listener {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     // Out of file descriptors and the like: wait, then go on.
-                    eprintln!("lark-ticket: warning: accepting a connection: {e}");
+                    diagnostics::warning(format_args!("accepting a connection: {e}"));
                     std::thread::sleep(POLL * 4);
                 }
             }
@@ -78,7 +80,7 @@ pub fn stop_on_ctrl_c() -> Arc<AtomicBool> {
         let flag = Arc::new(AtomicBool::new(false));
         let set = flag.clone();
         if let Err(e) = ctrlc::set_handler(move || set.store(true, Ordering::SeqCst)) {
-            eprintln!("lark-ticket: warning: cannot catch Ctrl-C: {e}");
+            diagnostics::warning(format_args!("cannot catch Ctrl-C: {e}"));
         }
         flag
     })

@@ -8,12 +8,15 @@
 //! sees it, so comfy-table only ever splits short words. Without a width nothing wraps,
 //! and cells are left as they are.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use comfy_table::modifiers::UTF8_ROUND_CORNERS;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Row, Table};
 use unicode_width::UnicodeWidthChar;
+
+use crate::sanitize::escape_keeping_sgr;
 
 /// A table for people; `Display` lays it out.
 pub struct Grid {
@@ -69,7 +72,13 @@ impl Grid {
         let cells: Vec<String> = cells
             .into_iter()
             .map(|cell| {
-                let cell = cell.into();
+                // The renderers escape what they take from input; this
+                // catches what one missed, before the layout measures it.
+                let cell: String = cell.into();
+                let cell = match escape_keeping_sgr(&cell, true) {
+                    Cow::Borrowed(_) => cell,
+                    Cow::Owned(escaped) => escaped,
+                };
                 match self.width {
                     // Twice the terminal's width: words a little wider than
                     // their column are still split where comfy-table would.

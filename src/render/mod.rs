@@ -101,6 +101,12 @@ impl Style {
     }
 }
 
+/// Text from input as it may be shown to people: control characters
+/// escaped (see [`crate::sanitize`]).
+pub fn text(input: &str) -> String {
+    crate::sanitize::escape(input).into_owned()
+}
+
 /// One parsed record, ready to show.
 pub struct Parsed<'a> {
     pub location: &'a Location,

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::grid::Grid;
 use super::json::challenge_response;
-use super::{Parsed, Renderer, Style, Summary};
+use super::{Parsed, Renderer, Style, Summary, text};
 use crate::event::{Body, CodeKind, Ticket, TicketMessage, User};
 use crate::transition::{FieldValue, Transition};
 
@@ -55,18 +55,18 @@ impl Renderer for TableRenderer {
             Body::UrlVerification { .. } => "url_verification".to_string(),
             _ => env
                 .event_type
-                .clone()
-                .unwrap_or_else(|| "(no event type)".to_string()),
+                .as_deref()
+                .map_or_else(|| "(no event type)".to_string(), text),
         };
         writeln!(
             out,
             "{} {}",
-            s.bold(&parsed.location.to_string()),
+            s.bold(&text(&parsed.location.to_string())),
             s.bold(&title)
         )?;
 
         let mut envelope = new_table(self.width);
-        let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| s.dim("-"));
+        let opt = |v: &Option<String>| v.as_deref().map_or_else(|| s.dim("-"), text);
         if let Some(schema) = env.schema {
             envelope.add_row(vec!["schema".to_string(), schema.as_str().to_string()]);
             envelope.add_row(vec!["event_id".to_string(), opt(&env.event_id)]);
@@ -85,7 +85,7 @@ impl Renderer for TableRenderer {
             envelope.add_row(vec!["challenge".to_string(), opt(challenge)]);
             envelope.add_row(vec![
                 "respond with".to_string(),
-                challenge_response(challenge.as_deref()),
+                text(&challenge_response(challenge.as_deref())),
             ]);
             envelope.add_row(vec![
                 "token".to_string(),
@@ -136,7 +136,7 @@ impl Renderer for TableRenderer {
                 t.add_row(vec![if keys.is_empty() {
                     s.dim("(none)")
                 } else {
-                    keys.join(", ")
+                    text(&keys.join(", "))
                 }]);
                 writeln!(out, "{t}")?;
             }
@@ -161,7 +161,7 @@ impl Renderer for TableRenderer {
         } else {
             format!("{records} ({}), {bad}", types.join(", "))
         };
-        writeln!(out, "\n{}", self.style.dim(&line))
+        writeln!(out, "\n{}", self.style.dim(&text(&line)))
     }
 }
 
@@ -187,7 +187,7 @@ fn time(s: &Style, value: Option<i64>) -> String {
 fn users(s: &Style, users: Option<&Vec<User>>) -> String {
     match users {
         Some(list) if !list.is_empty() => {
-            list.iter().map(User::short).collect::<Vec<_>>().join("\n")
+            text(&list.iter().map(User::short).collect::<Vec<_>>().join("\n"))
         }
         Some(_) => s.dim("(none)"),
         None => s.dim("-"),
@@ -195,7 +195,7 @@ fn users(s: &Style, users: Option<&Vec<User>>) -> String {
 }
 
 fn ticket_table(s: &Style, t: &Ticket, width: Option<usize>) -> Grid {
-    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| s.dim("-"));
+    let opt = |v: &Option<String>| v.as_deref().map_or_else(|| s.dim("-"), text);
     let mut table = new_table(width);
     table.set_header(vec![s.bold("ticket"), String::new()]);
     let rows: Vec<(&str, String)> = vec![
@@ -210,32 +210,31 @@ fn ticket_table(s: &Style, t: &Ticket, width: Option<usize>) -> Grid {
         ("created_at", time(s, t.created_at)),
         ("updated_at", time(s, t.updated_at)),
         ("closed_at", time(s, t.closed_at)),
-        (
-            "guest",
-            t.guest.as_ref().map_or_else(|| s.dim("-"), User::short),
-        ),
+        ("guest", t.guest.as_ref().map_or_else(|| s.dim("-"), short)),
         ("agents", users(s, t.agents.as_ref())),
         ("collaborators", users(s, t.collaborators.as_ref())),
         (
             "closed_by",
-            t.closed_by.as_ref().map_or_else(|| s.dim("-"), User::short),
+            t.closed_by.as_ref().map_or_else(|| s.dim("-"), short),
         ),
         (
             "customized_fields",
             match &t.customized_fields {
-                Some(fields) if !fields.is_empty() => fields
-                    .iter()
-                    .map(|f| {
-                        let name = f
-                            .display_name
-                            .as_deref()
-                            .or(f.key_name.as_deref())
-                            .or(f.id.as_deref())
-                            .unwrap_or("?");
-                        format!("{name}: {}", f.value.as_deref().unwrap_or("-"))
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                Some(fields) if !fields.is_empty() => text(
+                    &fields
+                        .iter()
+                        .map(|f| {
+                            let name = f
+                                .display_name
+                                .as_deref()
+                                .or(f.key_name.as_deref())
+                                .or(f.id.as_deref())
+                                .unwrap_or("?");
+                            format!("{name}: {}", f.value.as_deref().unwrap_or("-"))
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
                 Some(_) => s.dim("(none)"),
                 None => s.dim("-"),
             },
@@ -271,7 +270,7 @@ fn transition_table(s: &Style, transitions: &[Transition], width: Option<usize>)
         } else {
             (from, to, s.dim("same"))
         };
-        table.add_row(vec![t.field.clone(), from, to, mark]);
+        table.add_row(vec![text(&t.field), from, to, mark]);
     }
     table
 }
@@ -280,12 +279,12 @@ fn transition_table(s: &Style, transitions: &[Transition], width: Option<usize>)
 fn cell(s: &Style, value: &FieldValue) -> String {
     match value {
         FieldValue::Code(kind, v) => coded(s, *kind, Some(*v)),
-        other => s.field_value_label(other),
+        other => text(&s.field_value_label(other)),
     }
 }
 
 fn message_table(s: &Style, m: &TicketMessage, width: Option<usize>) -> Grid {
-    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| s.dim("-"));
+    let opt = |v: &Option<String>| v.as_deref().map_or_else(|| s.dim("-"), text);
     let mut table = new_table(width);
     table.set_header(vec![s.bold("message"), String::new()]);
     let content = m.content.as_ref().map(|c| {
@@ -311,7 +310,7 @@ fn message_table(s: &Style, m: &TicketMessage, width: Option<usize>) -> Grid {
         ("position", opt(&m.position)),
         (
             "sender",
-            m.sender_id.as_ref().map_or_else(|| s.dim("-"), User::short),
+            m.sender_id.as_ref().map_or_else(|| s.dim("-"), short),
         ),
         ("sender_type", coded(s, CodeKind::SenderType, m.sender_type)),
         ("text", opt(&m.text)),
@@ -322,6 +321,11 @@ fn message_table(s: &Style, m: &TicketMessage, width: Option<usize>) -> Grid {
         table.add_row(vec![name.to_string(), value]);
     }
     table
+}
+
+/// A user as `name (id)`, made safe to show.
+fn short(user: &User) -> String {
+    text(&user.short())
 }
 
 /// Prints two rendered tables beside each other when both fit the width,

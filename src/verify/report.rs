@@ -8,7 +8,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{Status, Verdict};
 use crate::input::Location;
-use crate::render::Style;
+use crate::render::{Style, text};
 use crate::render::table::new_table;
 
 /// `{"source","ok","checks","expected_signature","received_signature","diagnosis"}`.
@@ -41,7 +41,7 @@ pub fn table(
             .collect();
         style.red(&format!("FAILED: {}", failed.join(", ")))
     };
-    writeln!(out, "{} {}", style.bold(&location.to_string()), outcome)?;
+    writeln!(out, "{} {}", style.bold(&text(&location.to_string())), outcome)?;
     let mut table = new_table(width);
     for check in &verdict.checks {
         let status = match check.status {
@@ -49,7 +49,7 @@ pub fn table(
             Status::Fail => style.red("fail"),
             Status::Skip => style.dim("skip"),
         };
-        table.add_row(vec![check.name.to_string(), status, check.detail.clone()]);
+        table.add_row(vec![check.name.to_string(), status, text(&check.detail)]);
     }
     writeln!(out, "{table}")?;
     let Some(diagnosis) = &verdict.diagnosis else {
@@ -59,20 +59,20 @@ pub fn table(
     writeln!(
         out,
         "expected  {}",
-        verdict.expected_signature.clone().unwrap_or_else(dash)
+        verdict.expected_signature.as_deref().map_or_else(dash, text)
     )?;
     writeln!(
         out,
         "received  {}",
-        verdict.received_signature.clone().unwrap_or_else(dash)
+        verdict.received_signature.as_deref().map_or_else(dash, text)
     )?;
     // Without a cause the message starts "no known cause reproduces...".
     let name = diagnosis.cause.unwrap_or_default();
-    let text = match diagnosis.cause {
+    let message = match diagnosis.cause {
         Some(name) => format!("{name}: {}", diagnosis.message),
         None => diagnosis.message.clone(),
     };
-    let lines = wrap(&text, width.map(|w| w.saturating_sub(INDENT.len())));
+    let lines = wrap(&text(&message), width.map(|w| w.saturating_sub(INDENT.len())));
     for (i, line) in lines.iter().enumerate() {
         if i == 0 && !name.is_empty() {
             // Colour the cause name only.

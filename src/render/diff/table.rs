@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::{DiffRenderer, Row, Totals};
 use crate::event::CodeKind;
 use crate::golden::{Difference, Meaning};
-use crate::render::Style;
+use crate::render::{Style, text};
 use crate::render::table::{new_table, plural, terminal_width};
 use crate::timeline::{Kind, State, Timeline};
 use crate::transition::FieldValue;
@@ -54,7 +54,7 @@ impl DiffTable {
     fn field_value(&self, value: Option<&FieldValue>) -> String {
         match value {
             Some(FieldValue::Code(kind, v)) => self.coded(*kind, Some(*v)),
-            Some(other) => self.style.field_value_label(other),
+            Some(other) => text(&self.style.field_value_label(other)),
             None => self.style.dim("-"),
         }
     }
@@ -65,7 +65,8 @@ impl DiffTable {
         let Some(value) = value else {
             return self.style.dim("(absent)");
         };
-        let text = cut(value.to_string());
+        // JSON escapes C0 controls, not DEL or C1.
+        let text = text(&cut(value.to_string()));
         match (meaning, value) {
             (Some(Meaning::Code(kind)), Value::Number(n)) => match n.as_i64() {
                 Some(v) => self.coded(kind, Some(v)),
@@ -141,10 +142,10 @@ impl DiffRenderer for DiffTable {
             (from, to, s.dim("same"))
         };
         let cells = vec![
-            row.source.to_string(),
-            row.ticket_id.map_or_else(|| s.dim("-"), str::to_string),
+            text(&row.source.to_string()),
+            row.ticket_id.map_or_else(|| s.dim("-"), text),
             row.time.map_or_else(|| s.dim("-"), |ms| s.time(ms)),
-            t.field.clone(),
+            text(&t.field),
             from,
             to,
             mark,
@@ -165,7 +166,7 @@ impl DiffRenderer for DiffTable {
     fn difference(&mut self, _out: &mut dyn Write, d: &Difference) -> io::Result<()> {
         let meaning = d.meaning();
         let cells = vec![
-            d.path_string(),
+            text(&d.path_string()),
             self.style
                 .red(&self.json_cell(d.expected.as_ref(), meaning)),
             self.style
@@ -194,7 +195,7 @@ impl DiffRenderer for DiffTable {
         writeln!(
             out,
             "{} {}",
-            s.bold(&format!("ticket {}:", t.ticket_id)),
+            s.bold(&format!("ticket {}:", text(&t.ticket_id))),
             facts.join(", ")
         )?;
         let mut table = new_table(self.width);
@@ -216,8 +217,8 @@ impl DiffRenderer for DiffTable {
             table.add_row(vec![
                 (i + 1).to_string(),
                 state.updated_at.map_or_else(|| s.dim("-"), |ms| s.time(ms)),
-                state.event_id.clone().unwrap_or_else(|| s.dim("-")),
-                state.source.to_string(),
+                state.event_id.as_deref().map_or_else(|| s.dim("-"), text),
+                text(&state.source.to_string()),
                 self.coded(CodeKind::Stage, state.stage),
                 self.coded(CodeKind::Status, state.status),
                 self.notes(t, i, state),
@@ -235,6 +236,6 @@ impl DiffRenderer for DiffTable {
         if gap {
             writeln!(out)?;
         }
-        writeln!(out, "{}", self.style.dim(&totals.line()))
+        writeln!(out, "{}", self.style.dim(&text(&totals.line())))
     }
 }
