@@ -127,6 +127,10 @@ pub enum ColorChoice {
 pub enum Command {
     /// Decrypt encrypted payloads to their exact plaintext
     #[command(after_help = "\
+Into a pipe or a file the plaintext is written byte for byte. On a terminal, control characters
+that would act on it (C0 other than newline and tab, DEL, C1: valid inside JSON strings) are
+shown escaped as \\u{9b} instead; redirect the output to keep the exact bytes.
+
 Examples:
   LARK_ENCRYPT_KEY=... lark-ticket decrypt capture.json
   lark-ticket decrypt --encrypt-key-file key.txt --pretty events.ndjson

@@ -8,8 +8,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{Status, Verdict};
 use crate::input::Location;
-use crate::render::{Style, text};
 use crate::render::table::new_table;
+use crate::render::{Style, text};
 
 /// `{"source","ok","checks","expected_signature","received_signature","diagnosis"}`.
 pub fn json(location: &Location, verdict: &Verdict) -> Value {
@@ -41,7 +41,12 @@ pub fn table(
             .collect();
         style.red(&format!("FAILED: {}", failed.join(", ")))
     };
-    writeln!(out, "{} {}", style.bold(&text(&location.to_string())), outcome)?;
+    writeln!(
+        out,
+        "{} {}",
+        style.bold(&text(&location.to_string())),
+        outcome
+    )?;
     let mut table = new_table(width);
     for check in &verdict.checks {
         let status = match check.status {
@@ -59,12 +64,18 @@ pub fn table(
     writeln!(
         out,
         "expected  {}",
-        verdict.expected_signature.as_deref().map_or_else(dash, text)
+        verdict
+            .expected_signature
+            .as_deref()
+            .map_or_else(dash, text)
     )?;
     writeln!(
         out,
         "received  {}",
-        verdict.received_signature.as_deref().map_or_else(dash, text)
+        verdict
+            .received_signature
+            .as_deref()
+            .map_or_else(dash, text)
     )?;
     // Without a cause the message starts "no known cause reproduces...".
     let name = diagnosis.cause.unwrap_or_default();
@@ -72,7 +83,10 @@ pub fn table(
         Some(name) => format!("{name}: {}", diagnosis.message),
         None => diagnosis.message.clone(),
     };
-    let lines = wrap(&text(&message), width.map(|w| w.saturating_sub(INDENT.len())));
+    let lines = wrap(
+        &text(&message),
+        width.map(|w| w.saturating_sub(INDENT.len())),
+    );
     for (i, line) in lines.iter().enumerate() {
         if i == 0 && !name.is_empty() {
             // Colour the cause name only.

@@ -9,8 +9,8 @@ use serde_json::Value;
 use super::{DiffRenderer, Row, Totals};
 use crate::event::CodeKind;
 use crate::golden::{Difference, Meaning};
-use crate::render::{Style, text};
 use crate::render::table::{new_table, plural, terminal_width};
+use crate::render::{Style, text};
 use crate::timeline::{Kind, State, Timeline};
 use crate::transition::FieldValue;
 
