@@ -75,7 +75,7 @@ pub struct Payload {
     /// The `encrypt` member: its string, or the JSON type it has instead.
     encrypt: Option<Result<String, Kind>>,
     /// The body parsed as JSON, built only when asked for.
-    value: OnceCell<Value>,
+    value: OnceCell<Result<Value, String>>,
 }
 
 impl Payload {
@@ -144,10 +144,15 @@ impl Payload {
         }
     }
 
-    /// The body parsed as JSON (an object: checked when the payload was made).
-    pub fn value(&self) -> &Value {
-        self.value
-            .get_or_init(|| serde_json::from_slice(&self.body).unwrap_or(Value::Null))
+    /// The body as a JSON value. An error when it cannot be held as one:
+    /// the body is JSON (checked when the payload was made), but a
+    /// `serde_json::Value` cannot hold a number beyond 64-bit floats.
+    pub fn value(&self) -> Result<&Value, RecordError> {
+        as_value(&self.value, &self.body).map_err(|e| self.unrepresentable(e))
+    }
+
+    fn unrepresentable(&self, e: &str) -> RecordError {
+        unrepresentable(&self.location, e)
     }
 
     fn from_capture_record(
@@ -267,14 +272,24 @@ pub fn not_json(location: &Location, e: &dyn std::fmt::Display) -> RecordError {
 #[derive(Debug)]
 pub struct Plaintext {
     pub bytes: Vec<u8>,
-    value: OnceCell<Value>,
+    value: OnceCell<Result<Value, String>>,
 }
 
-impl Plaintext {
-    pub fn value(&self) -> &Value {
-        self.value
-            .get_or_init(|| serde_json::from_slice(&self.bytes).unwrap_or(Value::Null))
-    }
+/// The JSON value of `bytes`, parsed once.
+fn as_value<'a>(
+    cell: &'a OnceCell<Result<Value, String>>,
+    bytes: &[u8],
+) -> Result<&'a Value, &'a str> {
+    cell.get_or_init(|| serde_json::from_slice(bytes).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(String::as_str)
+}
+
+fn unrepresentable(location: &Location, e: &str) -> RecordError {
+    RecordError::new(
+        location.clone(),
+        format!("the JSON cannot be held as a value ({e}): a number beyond 64-bit floats?"),
+    )
 }
 
 /// A payload ready for the event model.
@@ -302,24 +317,27 @@ impl Record {
     }
 
     /// The event JSON: decrypted, or the body itself.
-    pub fn value(&self) -> &Value {
-        self.plaintext
-            .as_ref()
-            .map_or_else(|| self.payload.value(), Plaintext::value)
+    pub fn value(&self) -> Result<&Value, RecordError> {
+        match &self.plaintext {
+            Some(p) => {
+                as_value(&p.value, &p.bytes).map_err(|e| unrepresentable(self.location(), e))
+            }
+            None => self.payload.value(),
+        }
     }
 
     /// The event JSON, owned.
-    pub fn into_value(self) -> Value {
+    pub fn into_value(self) -> Result<Value, RecordError> {
+        self.value()?;
         let Record { payload, plaintext } = self;
-        match plaintext {
-            Some(p) => {
-                p.value();
-                p.value.into_inner().unwrap_or(Value::Null)
-            }
-            None => {
-                payload.value();
-                payload.value.into_inner().unwrap_or(Value::Null)
-            }
+        let cell = match plaintext {
+            Some(p) => p.value,
+            None => payload.value,
+        };
+        match cell.into_inner() {
+            Some(Ok(value)) => Ok(value),
+            // Parsed just above, without an error.
+            _ => Ok(Value::Null),
         }
     }
 }

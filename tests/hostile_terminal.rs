@@ -9,12 +9,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::{Command, Output};
 
 use common::*;
 use serde_json::{Value, json};
@@ -303,88 +299,22 @@ fn json_output_is_json_and_decrypt_into_a_pipe_is_exact() {
 
 #[test]
 fn listen_shows_hostile_requests_escaped() {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lark-ticket"))
-        .args([
-            "listen",
-            "--addr",
-            "127.0.0.1:0",
-            "--max-requests",
-            "3",
-            "--color",
-            "never",
-        ])
-        .env_remove("LARK_ENCRYPT_KEY")
-        .env_remove("LARK_VERIFICATION_TOKEN")
-        .env("TZ", "UTC")
-        .env("COLUMNS", "200")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("listen starts");
-    let mut stdout = child.stdout.take().expect("piped");
-    let stderr = child.stderr.take().expect("piped");
-    let (tx, rx) = mpsc::channel();
-    let err_thread = std::thread::spawn(move || {
-        let mut all = Vec::new();
-        let mut reader = BufReader::new(stderr);
-        let mut line = Vec::new();
-        while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
-            let text = String::from_utf8_lossy(&line);
-            if let Some(url) = text
-                .trim_end()
-                .strip_prefix("lark-ticket: listening on http://")
-            {
-                let _ = tx.send(url[..url.find('/').unwrap_or(url.len())].to_string());
-            }
-            all.append(&mut line);
-        }
-        all
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(20))
-        .expect("listening line");
+    let listen = Listen::start(&["--max-requests", "3", "--color", "never"], &[]);
     let body = events()[0].to_string();
     // An HTTP parser refuses C0 controls in the request line and headers,
     // not C1 ones (obs-text): those reach the console line.
     let c1 = "\u{9b}2J\u{9d}0;pwned\u{9c}";
-    let requests: [(Vec<u8>, String); 3] = [
-        (b"/webhook/event".to_vec(), body.clone()),
-        (format!("/webhook/event{c1}").into_bytes(), body.clone()),
-        (
-            b"/webhook/event".to_vec(),
-            json!({"x": evil("not-an-event")}).to_string(),
-        ),
+    let not_an_event = json!({"x": evil("not-an-event")}).to_string();
+    let requests = [
+        (b"/webhook/event".to_vec(), body.as_bytes()),
+        (format!("/webhook/event{c1}").into_bytes(), body.as_bytes()),
+        (b"/webhook/event".to_vec(), not_an_event.as_bytes()),
     ];
-    for (path, body) in requests {
-        let mut stream = TcpStream::connect(&addr).expect("connects");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout set");
-        let mut request = b"POST ".to_vec();
-        request.extend_from_slice(&path);
-        request.extend_from_slice(
-            format!(
-                " HTTP/1.1\r\nHost: x\r\nX-Evil: {c1}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            )
-            .as_bytes(),
-        );
-        stream.write_all(&request).expect("sends");
-        let mut answer = Vec::new();
-        let _ = stream.read_to_end(&mut answer);
+    for (target, body) in requests {
+        let answer = listen.send(&target, &[("X-Evil", c1.as_bytes())], body);
         assert!(answer.starts_with(b"HTTP/1.1 "), "an answer");
     }
-    let mut out = Vec::new();
-    stdout.read_to_end(&mut out).expect("stdout");
-    let status = child.wait().expect("listen stops");
-    let err = err_thread.join().expect("stderr");
-    let o = Output {
-        status,
-        stdout: out,
-        stderr: err,
-    };
-    no_controls("listen", &o);
+    no_controls("listen", &listen.finish());
 }
 
 /// `decrypt` on a terminal escapes what it prints byte for byte into a

@@ -34,13 +34,7 @@ fuzz_target!(|data: &[u8]| {
         .as_ref()
         .and_then(|v| v.get("encrypt")?.as_str().map(str::to_string))
         .and_then(|e| crypto::decrypt(&key, &e).ok());
-    let decrypted = plaintext
-        .as_deref()
-        .and_then(|p| serde_json::from_slice::<serde_json::Value>(p).ok());
-    let event = decrypted
-        .as_ref()
-        .or(value.as_ref())
-        .and_then(|v| Event::from_value(v).ok());
+    let event = Event::from_slice(plaintext.as_deref().unwrap_or(body)).ok();
     let content = match &event {
         Some(event) => Content::Event {
             event,

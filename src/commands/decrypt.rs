@@ -21,7 +21,7 @@ pub fn run(
         let record = decode(item, settings)?;
         let mut bytes = if args.pretty {
             // A Value always serializes.
-            serde_json::to_vec_pretty(record.value()).unwrap_or_default()
+            serde_json::to_vec_pretty(record.value()?).unwrap_or_default()
         } else {
             record.plaintext_bytes().to_vec()
         };

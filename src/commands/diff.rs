@@ -333,7 +333,13 @@ fn load(files: &[PathBuf], settings: &Settings, report: &mut Reporter) -> Vec<Op
     let mut values = Vec::new();
     for record in records(files, settings) {
         match record {
-            Ok(r) => values.push(Some(r.into_value())),
+            Ok(r) => match r.into_value() {
+                Ok(value) => values.push(Some(value)),
+                Err(e) => {
+                    report.error(&e);
+                    values.push(None);
+                }
+            },
             Err(e) => {
                 report.error(&e);
                 if e.location.line != 0 {

@@ -128,10 +128,8 @@ fn full_event(
     settings: &Settings,
 ) -> Result<(Location, bool, Event), RecordError> {
     let record = payload.and_then(|p| p.decode(settings.encrypt_key.as_ref()))?;
-    match Event::from_slice(record.plaintext_bytes()) {
-        Ok(event) => Ok((record.location().clone(), record.encrypted(), event)),
-        Err(e) => Err(RecordError::new(record.location().clone(), e.to_string())),
-    }
+    let event = Event::of_record(&record, Detail::Full)?;
+    Ok((record.location().clone(), record.encrypted(), event))
 }
 
 pub fn event_type_name(event: &Event) -> &str {

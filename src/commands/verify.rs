@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 
 use super::Reporter;
 use crate::cli::{OutputFormat, VerifyArgs};
-use crate::event::Event;
+use crate::event::{Detail, Event};
 use crate::exit::ExitStatus;
 use crate::input::{Headers, Input, RecordError};
 use crate::record::{Payload, Record};
@@ -120,24 +120,35 @@ impl Run<'_> {
         }
         // The body and its JSON outlive a failed decryption: the signature
         // covers the wrapper, so it can still be checked and diagnosed.
-        let kept = encrypted.then(|| (payload.body.clone(), payload.value().clone()));
-        let decoded: Result<Record, (Vec<u8>, serde_json::Value)> = match payload.decode(key) {
-            Ok(record) => Ok(record),
-            Err(e) => {
-                report.error(&e);
-                match kept {
-                    Some(kept) => Err(kept),
-                    None => return Ok(ExitStatus::Error),
+        let kept = encrypted.then(|| (payload.body.clone(), payload.value().ok().cloned()));
+        let decoded: Result<Record, (Vec<u8>, Option<serde_json::Value>)> =
+            match payload.decode(key) {
+                Ok(record) => Ok(record),
+                Err(e) => {
+                    report.error(&e);
+                    match kept {
+                        Some(kept) => Err(kept),
+                        None => return Ok(ExitStatus::Error),
+                    }
                 }
-            }
+            };
+        // What parse would say of the record: its event, or why it has none.
+        let event = match &decoded {
+            Ok(record) => match Event::of_record(record, Detail::Full) {
+                Ok(event) => Some(event),
+                Err(e) => {
+                    report.warning(&e.location, &e.message);
+                    None
+                }
+            },
+            Err(_) => None,
         };
-        let event = decoded
-            .as_ref()
-            .ok()
-            .and_then(|r| Event::from_value(r.value()).ok());
         let body = match &decoded {
             Ok(record) => Decoded::Record(record),
-            Err((body, value)) => Decoded::Undecrypted { body, value },
+            Err((body, value)) => Decoded::Undecrypted {
+                body,
+                value: value.as_ref(),
+            },
         };
         let secrets = Secrets {
             key,

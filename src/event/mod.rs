@@ -6,8 +6,6 @@ pub mod labels;
 pub mod raw;
 pub mod ticket;
 
-use serde_json::Value;
-
 use crate::transition::{self, Transition};
 pub use fields::{Issue, Issues, Path};
 
@@ -146,13 +144,16 @@ impl Event {
         Event::from_raw(&raw, detail).ok().map(Plain::Event)
     }
 
-    /// Reads an event from already parsed JSON.
-    pub fn from_value(value: &Value) -> Result<Event, NotAnEvent> {
-        if !value.is_object() {
-            return Err(NotAnEvent);
-        }
-        let bytes = serde_json::to_vec(value).map_err(|_| NotAnEvent)?;
-        Event::from_slice(&bytes).map_err(|_| NotAnEvent)
+    /// The one way a command reads a record's event: from its plaintext
+    /// bytes (decrypted, or the body itself), never from a re-serialized
+    /// value, so every command reads the same event or reports the same
+    /// error.
+    pub fn of_record(
+        record: &crate::record::Record,
+        detail: Detail,
+    ) -> Result<Event, crate::input::RecordError> {
+        Event::from_slice_with(record.plaintext_bytes(), detail)
+            .map_err(|e| crate::input::RecordError::new(record.location().clone(), e.to_string()))
     }
 
     pub fn from_raw(doc: &RawDoc<'_>, detail: Detail) -> Result<Event, NotAnEvent> {
@@ -440,7 +441,12 @@ fn read_body(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
+
+    /// An event from its JSON bytes, as every command reads it.
+    fn from_value(value: &Value) -> Result<Event, NotAnEvent> {
+        Event::from_slice(&serde_json::to_vec(value).unwrap()).map_err(|_| NotAnEvent)
+    }
 
     #[test]
     fn seconds_to_millis() {
@@ -468,22 +474,22 @@ mod tests {
     #[test]
     fn detection() {
         assert!(
-            Event::from_value(&json!({"type":"url_verification","challenge":"c"}))
+            from_value(&json!({"type":"url_verification","challenge":"c"}))
                 .unwrap()
                 .is_url_verification()
         );
-        let v1 = Event::from_value(&json!({"uuid":"u","ts":"1.5","type":"event_callback","event":{"type":"message","app_id":"a"}})).unwrap();
+        let v1 = from_value(&json!({"uuid":"u","ts":"1.5","type":"event_callback","event":{"type":"message","app_id":"a"}})).unwrap();
         assert_eq!(v1.envelope.schema, Some(Schema::V1));
         assert_eq!(v1.envelope.event_type.as_deref(), Some("message"));
         assert_eq!(v1.envelope.create_time, Some(1500));
         assert_eq!(v1.envelope.app_id.as_deref(), Some("a"));
-        assert_eq!(Event::from_value(&json!({"foo":1})), Err(NotAnEvent));
-        assert_eq!(Event::from_value(&json!({"schema":""})), Err(NotAnEvent));
+        assert_eq!(from_value(&json!({"foo":1})), Err(NotAnEvent));
+        assert_eq!(from_value(&json!({"schema":""})), Err(NotAnEvent));
     }
 
     #[test]
     fn every_field_is_optional() {
-        let e = Event::from_value(&json!({"schema":"2.0","header":{"event_type":TICKET_UPDATED},"event":{"object":{}, "old_object":{}}})).unwrap();
+        let e = from_value(&json!({"schema":"2.0","header":{"event_type":TICKET_UPDATED},"event":{"object":{}, "old_object":{}}})).unwrap();
         let ticket = e.ticket().unwrap();
         assert_eq!(ticket, &Ticket::default());
         assert!(e.transitions().is_empty());
@@ -498,7 +504,7 @@ mod tests {
 
     #[test]
     fn wrong_types_and_unknown_values_warn() {
-        let e = Event::from_value(&json!({"schema":"2.0","header":{"event_type":TICKET_UPDATED},
+        let e = from_value(&json!({"schema":"2.0","header":{"event_type":TICKET_UPDATED},
             "event":{"object":{"ticket_id":1,"status":"51","stage":9,"score":true},"old_object":{"status":50,"foo":1}}})).unwrap();
         let t = e.ticket().unwrap();
         assert_eq!(t.ticket_id.as_deref(), Some("1"));
@@ -520,7 +526,7 @@ mod tests {
     #[test]
     fn message_position_string_or_number() {
         for pos in [json!("3"), json!(3)] {
-            let e = Event::from_value(&json!({"schema":"2.0","header":{"event_type":TICKET_MESSAGE},"event":{"position":pos,"sender_type":3,"ticket":{"ticket_id":"t","status":2}}})).unwrap();
+            let e = from_value(&json!({"schema":"2.0","header":{"event_type":TICKET_MESSAGE},"event":{"position":pos,"sender_type":3,"ticket":{"ticket_id":"t","status":2}}})).unwrap();
             let Body::TicketMessage(m) = &e.body else {
                 panic!("{e:?}")
             };

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::http::Response;
-use crate::event::{Body, Event};
+use crate::event::{Body, Detail, Event};
 use crate::input::{Location, Raw, RawRecord, RecordError};
 use crate::record::{Payload, Record};
 use crate::render::Style;
@@ -69,7 +69,7 @@ pub fn answer(
     }
     // The signature covers the encrypted wrapper, so it is still checked
     // (and diagnosed) when the body does not decrypt.
-    let kept = encrypted.then(|| (payload.body.clone(), payload.value().clone()));
+    let kept = encrypted.then(|| (payload.body.clone(), payload.value().ok().cloned()));
     let decoded = payload.decode(secrets.key);
     let (record, undecrypted) = match decoded {
         Ok(record) => (Some(record), None),
@@ -78,10 +78,13 @@ pub fn answer(
             (None, kept)
         }
     };
-    let event = record.as_ref().map(|r| Event::from_value(r.value()));
+    let event = record.as_ref().map(|r| Event::of_record(r, Detail::Full));
     let body = match (&record, &undecrypted) {
         (Some(record), _) => Decoded::Record(record),
-        (None, Some((body, value))) => Decoded::Undecrypted { body, value },
+        (None, Some((body, value))) => Decoded::Undecrypted {
+            body,
+            value: value.as_ref(),
+        },
         (None, None) => return outcome.status_from_error(),
     };
     let checked = event.as_ref().and_then(|e| e.as_ref().ok());
@@ -89,15 +92,10 @@ pub fn answer(
         Ok(verdict) => outcome.verdict = Some(verdict),
         Err(verify::NeedsKey) => outcome.skipped = Some(NO_KEY),
     }
-    let location = record.as_ref().map(|r| r.location().clone());
     outcome.record = record;
     match event {
         Some(Ok(event)) => outcome.event = Some(event),
-        Some(Err(e)) => {
-            if let Some(location) = location {
-                outcome.error = Some(RecordError::new(location, e.to_string()));
-            }
-        }
+        Some(Err(e)) => outcome.error = Some(e),
         None => {}
     }
     outcome.decide()

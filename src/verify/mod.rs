@@ -131,7 +131,10 @@ pub struct NeedsKey;
 /// the wrapper, so it is still checked and diagnosed).
 pub enum Decoded<'a> {
     Record(&'a crate::record::Record),
-    Undecrypted { body: &'a [u8], value: &'a Value },
+    Undecrypted {
+        body: &'a [u8],
+        value: Option<&'a Value>,
+    },
 }
 
 /// Runs every check on a request with these headers and this body, and
@@ -153,7 +156,7 @@ pub fn verify_decoded(
             };
             (
                 record.payload.body.as_slice(),
-                record.payload.value(),
+                record.payload.value().ok(),
                 content,
             )
         }
@@ -164,7 +167,7 @@ pub fn verify_decoded(
         nonce: headers.get(NONCE_HEADER),
         signature: headers.get(SIGNATURE_HEADER),
         body,
-        value: Some(value),
+        value,
     };
     verify(&request, &content, secrets, clock, style)
 }

@@ -67,3 +67,120 @@ fn has_sdk(python: &Path) -> bool {
         .output()
         .is_ok_and(|o| o.status.success())
 }
+
+/// A running `lark-ticket listen` on a free loopback port, for tests that
+/// send it raw requests; [`Listen::finish`] waits for it to stop by itself
+/// (`--max-requests`) and returns what it printed.
+pub struct Listen {
+    child: std::process::Child,
+    pub addr: String,
+    stdout: Option<std::thread::JoinHandle<Vec<u8>>>,
+    stderr: Option<std::thread::JoinHandle<Vec<u8>>>,
+}
+
+impl Listen {
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Listen {
+        use std::io::{BufRead, Read};
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("lark-ticket"))
+            .args(["listen", "--addr", "127.0.0.1:0", "--utc"])
+            .args(args)
+            .env_remove("LARK_ENCRYPT_KEY")
+            .env_remove("LARK_VERIFICATION_TOKEN")
+            .env_remove("NO_COLOR")
+            .env("TZ", "UTC")
+            .env("COLUMNS", "200")
+            .envs(env.iter().copied())
+            .current_dir(root())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("listen starts");
+        let mut out = child.stdout.take().expect("piped");
+        let err = child.stderr.take().expect("piped");
+        let stdout = std::thread::spawn(move || {
+            let mut all = Vec::new();
+            let _ = out.read_to_end(&mut all);
+            all
+        });
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stderr = std::thread::spawn(move || {
+            let mut all = Vec::new();
+            let mut reader = std::io::BufReader::new(err);
+            let mut line = Vec::new();
+            while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
+                let text = String::from_utf8_lossy(&line);
+                if let Some(url) = text
+                    .trim_end()
+                    .strip_prefix("lark-ticket: listening on http://")
+                {
+                    let _ = tx.send(url[..url.find('/').unwrap_or(url.len())].to_string());
+                }
+                all.append(&mut line);
+            }
+            all
+        });
+        let addr = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("a 'listening on' line");
+        Listen {
+            child,
+            addr,
+            stdout: Some(stdout),
+            stderr: Some(stderr),
+        }
+    }
+
+    /// Sends one request with these raw bytes as its target, headers and
+    /// body; returns the whole answer.
+    pub fn send(&self, target: &[u8], headers: &[(&str, &[u8])], body: &[u8]) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&self.addr).expect("connects");
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .expect("timeout set");
+        let mut request = b"POST ".to_vec();
+        request.extend_from_slice(target);
+        request.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+        for (name, value) in headers {
+            request.extend_from_slice(format!("{name}: ").as_bytes());
+            request.extend_from_slice(value);
+            request.extend_from_slice(b"\r\n");
+        }
+        request.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+        request.extend_from_slice(body);
+        stream.write_all(&request).expect("sends");
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        answer
+    }
+
+    /// Waits for listen to stop by itself; what it printed.
+    pub fn finish(mut self) -> std::process::Output {
+        let status = self.child.wait().expect("listen stops");
+        let stdout = self
+            .stdout
+            .take()
+            .map(|t| t.join().expect("stdout"))
+            .unwrap_or_default();
+        let stderr = self
+            .stderr
+            .take()
+            .map(|t| t.join().expect("stderr"))
+            .unwrap_or_default();
+        std::process::Output {
+            status,
+            stdout,
+            stderr,
+        }
+    }
+}
+
+impl Drop for Listen {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
