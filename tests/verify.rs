@@ -84,6 +84,10 @@ fn status<'a>(result: &'a Value, name: &str) -> &'a str {
     check(result, name)["status"].as_str().unwrap_or_default()
 }
 
+fn detail<'a>(result: &'a Value, name: &str) -> &'a str {
+    check(result, name)["detail"].as_str().unwrap_or_default()
+}
+
 fn path(name: &str) -> String {
     testdata(name).to_string_lossy().into_owned()
 }
@@ -501,19 +505,24 @@ fn no_key_is_an_error_with_a_hint() {
 
 #[test]
 fn a_wrong_key_still_checks_and_diagnoses_the_signature() {
-    // The encrypted record does not decrypt with another key: an error (2),
-    // but the signature verdict is still printed.
+    // The encrypted record does not decrypt with another key, and its
+    // signature fails with it: the request is not authentic (1), and the
+    // decryption error is in the detail.
     let out = bin()
         .env("LARK_ENCRYPT_KEY", "some-other-key")
         .args(["verify", "-o", "json"])
         .arg(testdata("verify-cause-plaintext_signed.ndjson"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let r: Value = serde_json::from_str(stdout.trim()).unwrap();
     assert_eq!(status(&r, "signature"), "fail");
     assert_eq!(status(&r, "token"), "skip");
+    assert!(
+        detail(&r, "token").contains("did not decrypt: decrypted bytes are not PKCS#7 padded"),
+        "{r}"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("verify-cause-plaintext_signed.ndjson:1"),
@@ -703,4 +712,35 @@ for line in open(sys.argv[1], encoding="utf-8"):
             records.lines().nth(i).unwrap_or_default()
         );
     }
+}
+
+#[test]
+fn a_tampered_encrypted_request_is_a_negative_answer() {
+    // A genuine signed request, then one base64 character of its body changed.
+    let signed = bin()
+        .args(["sign", "-o", "json", "--encrypt", "--encrypt-key", KEY])
+        .arg(testdata("ticket-updated.compact.json"))
+        .output()
+        .unwrap();
+    assert!(signed.status.success());
+    let mut capture: Value = serde_json::from_slice(&signed.stdout).unwrap();
+    let body = capture["body"].as_str().unwrap().to_string();
+    let at = body.find("\"encrypt\":\"").unwrap() + 20;
+    let mut bytes = body.into_bytes();
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    capture["body"] = Value::String(String::from_utf8(bytes).unwrap());
+    let out = bin()
+        .args(["verify", "-o", "json", "--encrypt-key", KEY, "-"])
+        .write_stdin(capture.to_string())
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status(&r, "signature"), "fail", "{r}");
+    assert!(detail(&r, "token").contains("did not decrypt"), "{r}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("lark-ticket: warning: -:1: "),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
 }

@@ -84,6 +84,9 @@ fn read_all(input: &Input) -> Result<Vec<u8>, RecordError> {
     Ok(bytes)
 }
 
+/// An encrypted body that did not decrypt: its bytes, its JSON, and why.
+type Undecrypted = (Vec<u8>, Option<serde_json::Value>, RecordError);
+
 impl Run<'_> {
     fn one(
         &mut self,
@@ -121,17 +124,17 @@ impl Run<'_> {
         // The body and its JSON outlive a failed decryption: the signature
         // covers the wrapper, so it can still be checked and diagnosed.
         let kept = encrypted.then(|| (payload.body.clone(), payload.value().ok().cloned()));
-        let decoded: Result<Record, (Vec<u8>, Option<serde_json::Value>)> =
-            match payload.decode(key) {
-                Ok(record) => Ok(record),
-                Err(e) => {
+        let decoded: Result<Record, Undecrypted> = match payload.decode(key) {
+            Ok(record) => Ok(record),
+            Err(e) => match kept {
+                // Reported once the signature has been checked.
+                Some((body, value)) => Err((body, value, e)),
+                None => {
                     report.error(&e);
-                    match kept {
-                        Some(kept) => Err(kept),
-                        None => return Ok(ExitStatus::Error),
-                    }
+                    return Ok(ExitStatus::Error);
                 }
-            };
+            },
+        };
         // What parse would say of the record: its event, or why it has none.
         let event = match &decoded {
             Ok(record) => match Event::of_record(record, Detail::Full) {
@@ -145,9 +148,10 @@ impl Run<'_> {
         };
         let body = match &decoded {
             Ok(record) => Decoded::Record(record),
-            Err((body, value)) => Decoded::Undecrypted {
+            Err((body, value, e)) => Decoded::Undecrypted {
                 body,
                 value: value.as_ref(),
+                reason: &e.message,
             },
         };
         let secrets = Secrets {
@@ -168,6 +172,16 @@ impl Run<'_> {
                 return Ok(ExitStatus::Error);
             }
         };
+        // A body that did not decrypt: when its signature failed, the
+        // request is not authentic, and that is the answer (exit 1); when
+        // the signature held, no verdict could be formed (exit 2).
+        if let Err((_, _, e)) = &decoded {
+            if verdict.signature_failed() {
+                report.warning(&e.location, &e.message);
+            } else {
+                report.error(e);
+            }
+        }
         match self.settings.output {
             OutputFormat::Json => {
                 serde_json::to_writer(&mut *out, &show::json(&location, &verdict))?;

@@ -74,16 +74,18 @@ pub fn answer(
     let (record, undecrypted) = match decoded {
         Ok(record) => (Some(record), None),
         Err(e) => {
+            let reason = e.message.clone();
             outcome.error = Some(e);
-            (None, kept)
+            (None, kept.map(|(body, value)| (body, value, reason)))
         }
     };
     let event = record.as_ref().map(|r| Event::of_record(r, Detail::Full));
     let body = match (&record, &undecrypted) {
         (Some(record), _) => Decoded::Record(record),
-        (None, Some((body, value))) => Decoded::Undecrypted {
+        (None, Some((body, value, reason))) => Decoded::Undecrypted {
             body,
             value: value.as_ref(),
+            reason,
         },
         (None, None) => return outcome.status_from_error(),
     };

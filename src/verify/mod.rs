@@ -64,6 +64,13 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// Whether the signature check ran and failed: the request is not
+    /// authentic, whatever else went wrong.
+    pub fn signature_failed(&self) -> bool {
+        self.checks
+            .iter()
+            .any(|c| c.name == "signature" && c.status == Status::Fail)
+    }
     /// No check failed.
     pub fn ok(&self) -> bool {
         self.checks.iter().all(|c| c.status != Status::Fail)
@@ -94,8 +101,8 @@ pub enum Content<'a> {
     },
     /// JSON that is not an event callback.
     NotAnEvent,
-    /// An encrypted body that did not decrypt (reported as an error elsewhere).
-    Undecrypted,
+    /// An encrypted body that did not decrypt, and why.
+    Undecrypted { reason: &'a str },
 }
 
 impl Content<'_> {
@@ -134,6 +141,8 @@ pub enum Decoded<'a> {
     Undecrypted {
         body: &'a [u8],
         value: Option<&'a Value>,
+        /// Why it did not decrypt.
+        reason: &'a str,
     },
 }
 
@@ -160,7 +169,11 @@ pub fn verify_decoded(
                 content,
             )
         }
-        Decoded::Undecrypted { body, value } => (body, value, Content::Undecrypted),
+        Decoded::Undecrypted {
+            body,
+            value,
+            reason,
+        } => (body, value, Content::Undecrypted { reason }),
     };
     let request = Request {
         timestamp: headers.get(TIMESTAMP_HEADER),
@@ -322,8 +335,12 @@ fn token_check(content: &Content<'_>, secrets: Secrets<'_>) -> Check {
                 None => Check::new(NAME, Status::Skip, "the body is not a Lark event callback"),
             };
         }
-        Content::Undecrypted => {
-            return Check::new(NAME, Status::Skip, "not checked: the body did not decrypt");
+        Content::Undecrypted { reason } => {
+            return Check::new(
+                NAME,
+                Status::Skip,
+                format!("not checked: the body did not decrypt: {reason}"),
+            );
         }
     };
     let field = match event.envelope.schema {
