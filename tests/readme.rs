@@ -4,7 +4,11 @@
 //! number of lines. A command ending in `\` continues on the next line, and
 //! `$ export ...` applies to the rest of its `## ` section, as it would for a
 //! reader following along.
-//! Every `lark-ticket ...` line in a ```sh block must succeed.
+//! Every `lark-ticket ...` line in a ```sh block must succeed. An example
+//! whose shown output has `lark-ticket: error:` must be about an error:
+//! its command ends with `echo "exit $?"`, or its block is marked
+//! ```console error; otherwise the README would show a failure as what a
+//! command does.
 
 mod common;
 
@@ -17,6 +21,8 @@ struct Example {
     line: usize,
     command: String,
     expected: Option<String>,
+    /// The example shows an error on purpose.
+    about_error: bool,
 }
 
 fn examples(readme: &str) -> Vec<Example> {
@@ -24,6 +30,7 @@ fn examples(readme: &str) -> Vec<Example> {
     let mut block: Option<&str> = None;
     let mut current: Option<Example> = None;
     let mut continued = false;
+    let mut error_block = false;
     // `export` (and, in ```sh blocks, `mkdir`) lines set up the commands after them.
     let mut setup = String::new();
     for (i, line) in readme.lines().enumerate() {
@@ -36,11 +43,12 @@ fn examples(readme: &str) -> Vec<Example> {
                 block = None;
             } else {
                 block = Some(if lang.is_empty() { "text" } else { lang });
+                error_block = lang.split_whitespace().nth(1) == Some("error");
             }
             continue;
         }
         match block {
-            Some("console") => {
+            Some(lang) if lang.starts_with("console") => {
                 if continued && let Some(ex) = current.as_mut() {
                     ex.command.push('\n');
                     ex.command.push_str(line);
@@ -55,6 +63,7 @@ fn examples(readme: &str) -> Vec<Example> {
                         line: i + 1,
                         command: format!("{setup}{cmd}"),
                         expected: Some(String::new()),
+                        about_error: error_block || cmd.ends_with("echo \"exit $?\""),
                     });
                 } else if let Some(ex) = current.as_mut()
                     && let Some(expected) = ex.expected.as_mut()
@@ -72,6 +81,7 @@ fn examples(readme: &str) -> Vec<Example> {
                     line: i + 1,
                     command: format!("{setup}{line}"),
                     expected: None,
+                    about_error: false,
                 });
             }
             _ => {}
@@ -98,6 +108,27 @@ fn matches(shown: &[String], got: &[String]) -> bool {
         }
         Some((first, rest)) => got.first() == Some(first) && matches(rest, &got[1..]),
     }
+}
+
+/// Whether the example shows an error it is not about.
+fn shows_an_error(ex: &Example) -> bool {
+    !ex.about_error
+        && ex
+            .expected
+            .as_deref()
+            .is_some_and(|e| e.contains("lark-ticket: error:"))
+}
+
+#[test]
+fn an_error_shown_as_output_must_be_the_point() {
+    let readme = "## a\n```console\n$ lark-ticket sign x\nlark-ticket: error: sign needs the Encrypt Key\n```\n\
+                  ```console\n$ lark-ticket parse bad; echo \"exit $?\"\nlark-ticket: error: bad\nexit 2\n```\n\
+                  ```console error\n$ lark-ticket parse bad > good\nlark-ticket: error: bad\n```\n";
+    let found = examples(readme);
+    assert_eq!(found.len(), 3);
+    assert!(shows_an_error(&found[0]));
+    assert!(!shows_an_error(&found[1]));
+    assert!(!shows_an_error(&found[2]));
 }
 
 #[test]
@@ -144,6 +175,11 @@ fn readme_examples_run_as_shown() {
             .unwrap();
         let got = String::from_utf8_lossy(&out.stdout);
         match &ex.expected {
+            Some(expected) if shows_an_error(ex) => failures.push(format!(
+                "README.md:{}: `{}` shows an error as its output, but the example is not about \
+                 one (end the command with `echo \"exit $?\"`, or mark the block ```console error)\n{expected}",
+                ex.line, ex.command
+            )),
             Some(expected) => {
                 if !matches(&lines(expected), &lines(&got)) {
                     failures.push(format!(
