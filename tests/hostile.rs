@@ -837,3 +837,77 @@ fn a_broken_record_that_never_closes_is_not_blamed_on_the_bound() {
         &["-:1: record exceeds the 300 byte bound"],
     );
 }
+
+// Integers at their extremes, from the input or the environment. Debug
+// builds (these tests') check every operation for overflow, so each of
+// these once panicked or, in a release build, printed a wrong value.
+
+/// The ticket-updated fixture with another `header.create_time`.
+fn with_create_time(create_time: &str) -> String {
+    String::from_utf8(read("ticket-updated.json"))
+        .expect("UTF-8")
+        .replace("\"1608725989000\"", &format!("\"{create_time}\""))
+}
+
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn create_time_at_the_ends_of_i64() {
+    for (create_time, ms, shown) in [
+        (
+            "-9223372036854775808",
+            i64::MIN,
+            "out of range (-9223372036854775808)",
+        ),
+        (
+            "9223372036854775807",
+            i64::MAX,
+            "out of range (9223372036854775807)",
+        ),
+        // Microseconds, the old events' form, before 1970 too.
+        (
+            "-1608725989000123",
+            -1_608_725_989_000,
+            "1919-01-09T11:40:11Z",
+        ),
+    ] {
+        let event = with_create_time(create_time);
+        let o = run(&["parse", "--utc"], event.as_bytes());
+        assert_eq!(o.status.code(), Some(0), "{create_time}: {}", stderr(&o));
+        let table = String::from_utf8_lossy(&o.stdout);
+        assert!(table.contains(shown), "{create_time}: {table}");
+        let o = run(&["parse", "--utc", "-o", "json"], event.as_bytes());
+        assert_eq!(o.status.code(), Some(0), "{create_time}: {}", stderr(&o));
+        assert_eq!(json_lines(&o)[0]["create_time"], ms, "{create_time}");
+        for mode in [&["diff"][..], &["diff", "--timeline"]] {
+            let o = run(&[mode, &["--utc"]].concat(), event.as_bytes());
+            assert_eq!(o.status.code(), Some(0), "{mode:?}: {}", stderr(&o));
+        }
+    }
+}
+
+#[test]
+fn schema_1_seconds_out_of_range_are_warnings_not_wrong_times() {
+    let input = [
+        r#"{"uuid":"a","ts":1e308,"event":{"type":"x"}}"#,
+        r#"{"uuid":"b","ts":-9223372036854775808,"event":{"type":"x"}}"#,
+        r#"{"uuid":"c","ts":"99999999999999999999.5","event":{"type":"x"}}"#,
+        r#"{"uuid":"d","ts":"-1.5","event":{"type":"x"}}"#,
+    ]
+    .join("\n");
+    let o = run(&["parse", "-o", "json"], input);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let records = json_lines(&o);
+    for record in &records[..3] {
+        assert_eq!(record["create_time"], serde_json::Value::Null, "{record}");
+        let warnings = record["warnings"].to_string();
+        assert!(warnings.contains("ts: ") && warnings.contains("out of range"));
+    }
+    // Before 1970 the fraction counts backwards too.
+    assert_eq!(records[3]["create_time"], -1500);
+}
