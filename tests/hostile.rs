@@ -911,3 +911,28 @@ fn schema_1_seconds_out_of_range_are_warnings_not_wrong_times() {
     // Before 1970 the fraction counts backwards too.
     assert_eq!(records[3]["create_time"], -1500);
 }
+
+#[test]
+fn any_columns_is_a_width() {
+    let event = read("ticket-updated.json");
+    let capture = read("capture.http");
+    for columns in ["18446744073709551615", "0", "1"] {
+        for (args, input) in [
+            (&["parse"][..], &event),
+            (&["diff"], &event),
+            (&["diff", "--timeline"], &event),
+            (&["verify", "--encrypt-key", KEY], &capture),
+        ] {
+            let o = bin()
+                .env("COLUMNS", columns)
+                .args(args)
+                .write_stdin(input.clone())
+                .output()
+                .expect("runs");
+            let err = stderr(&o);
+            assert!(matches!(o.status.code(), Some(0 | 1)), "{args:?}: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+            assert!(!o.stdout.is_empty(), "COLUMNS={columns} {args:?}");
+        }
+    }
+}
