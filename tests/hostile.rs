@@ -913,6 +913,24 @@ fn schema_1_seconds_out_of_range_are_warnings_not_wrong_times() {
 }
 
 #[test]
+fn threads_are_bounded() {
+    for n in ["1025", "1000000", "18446744073709551615"] {
+        let o = run(&["-j", n, "parse"], GOOD);
+        assert_eq!(o.status.code(), Some(2), "-j {n}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("--threads") && err.contains("1024"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // The bound itself is fine, on records enough to start the threads.
+    let many = format!("{GOOD}\n").repeat(300);
+    let o = run(&["-j", "1024", "parse", "-o", "json"], many);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json_lines(&o).len(), 300);
+    let help = bin().arg("--help").output().expect("runs");
+    assert!(String::from_utf8_lossy(&help.stdout).contains("at most 1024"));
+}
+
+#[test]
 fn any_columns_is_a_width() {
     let event = read("ticket-updated.json");
     let capture = read("capture.http");
