@@ -954,3 +954,15 @@ fn any_columns_is_a_width() {
         }
     }
 }
+
+#[test]
+fn content_length_at_the_end_of_usize() {
+    let capture = "POST /e HTTP/1.1\r\nContent-Length: 18446744073709551615\r\n\r\n{}";
+    let max = usize::MAX.to_string();
+    fails_cleanly(
+        &run(&["--max-record-size", &max, "parse"], capture),
+        &[
+            "-:1: truncated HTTP capture: Content-Length is 18446744073709551615 but only 2 bytes follow",
+        ],
+    );
+}
