@@ -966,3 +966,40 @@ fn content_length_at_the_end_of_usize() {
         ],
     );
 }
+
+#[test]
+fn request_age_beyond_i64_is_exact() {
+    // now - timestamp is 2^64 - 1 seconds: more than a --max-age of 2^63
+    // (an age saturated at i64::MAX passed it).
+    let o = bin()
+        .args([
+            "verify",
+            "--encrypt-key",
+            KEY,
+            "--nonce",
+            "n",
+            "--signature",
+            "x",
+        ])
+        .args(["--max-age", "9223372036854775808", "-o", "json"])
+        .args([
+            "--timestamp=-9223372036854775808",
+            "--now=9223372036854775807",
+        ])
+        .write_stdin(GOOD)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report = &json_lines(&o)[0];
+    let checks = report["checks"].as_array().expect("checks");
+    let timestamp = checks
+        .iter()
+        .find(|c| c["name"] == "timestamp")
+        .expect("a timestamp check");
+    assert_eq!(timestamp["status"], "fail", "{timestamp}");
+    assert!(
+        timestamp["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("18446744073709551615 s"))
+    );
+}
