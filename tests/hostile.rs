@@ -1003,3 +1003,20 @@ fn request_age_beyond_i64_is_exact() {
             .is_some_and(|d| d.contains("18446744073709551615 s"))
     );
 }
+
+#[test]
+fn golden_integers_beyond_f64_precision_still_differ() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let expected = dir.path().join("expected.json");
+    std::fs::write(&expected, r#"{"n":9007199254740993,"m":1}"#).expect("write");
+    let o = bin()
+        .args(["diff", "-o", "json", "--against"])
+        .arg(&expected)
+        .write_stdin(r#"{"n":9007199254740992.0,"m":1.0}"#)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["path"], "n");
+}
