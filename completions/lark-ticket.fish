@@ -35,7 +35,7 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -s j -l threads -d 'Worker threads for large inputs (0: two per core); output is the same for any number' -r
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -s h -l help -d 'Print help'
@@ -60,7 +60,7 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -s j -l threads -d 'Worker threads for large inputs (0: two per core); output is the same for any number' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l pretty -d 'Re-indent the plaintext instead of printing it byte for byte'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l utc -d 'Render timestamps in UTC instead of the local time zone'
@@ -77,7 +77,7 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -s j -l threads -d 'Worker threads for large inputs (0: two per core); output is the same for any number' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l strict -d 'Exit 1 when a record deviates from the documented schema, listing each deviation'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l utc -d 'Render timestamps in UTC instead of the local time zone'
@@ -96,7 +96,7 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -s j -l threads -d 'Worker threads for large inputs (0: two per core); output is the same for any number' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l timeline -d 'Group events by ticket and show each ticket\'s sequence of states, gaps and late arrivals'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l no-default-ignores -d 'With --against: also compare header.event_id, header.create_time and header.token'
@@ -120,7 +120,7 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -s j -l threads -d 'Worker threads for large inputs (0: two per core); output is the same for any number' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -s h -l help -d 'Print help'
@@ -139,7 +139,7 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -s j -l threads -d 'Worker threads for large inputs (0: two per core); output is the same for any number' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l encrypt -d 'Wrap the plaintext body into {"encrypt":...} first'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l utc -d 'Render timestamps in UTC instead of the local time zone'
@@ -163,7 +163,7 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -s j -l threads -d 'Worker threads for large inputs (0: two per core); output is the same for any number' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -s h -l help -d 'Print help'
@@ -179,7 +179,7 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s j -l threads -d 'Worker threads for large inputs (0: two per core); output is the same for any number' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s h -l help -d 'Print help'
@@ -195,7 +195,7 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s j -l threads -d 'Worker threads for large inputs (0: two per core); output is the same for any number' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s h -l help -d 'Print help'

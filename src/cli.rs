@@ -94,13 +94,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = Lang::En, help_heading = "Output")]
     pub lang: Lang,
 
-    /// Worker threads for large inputs (0: two per core); output is the same for any number
+    /// Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number
     #[arg(
         short = 'j',
         long,
         global = true,
         value_name = "N",
         default_value_t = 0,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+            .range(0..=crate::pipeline::MAX_THREADS as u64),
         help_heading = "Input"
     )]
     pub threads: usize,

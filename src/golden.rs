@@ -359,7 +359,11 @@ impl Walk<'_> {
 fn same(e: &Value, a: &Value) -> bool {
     match (e, a) {
         (Value::Number(x), Value::Number(y)) if x.is_f64() || y.is_f64() => {
-            x.as_f64() == y.as_f64()
+            match (whole(x), whole(y)) {
+                // Exactly: as f64, 2^53 + 1 and 2^53 are one number.
+                (Some(x), Some(y)) => x == y,
+                _ => x.as_f64() == y.as_f64(),
+            }
         }
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
@@ -369,6 +373,20 @@ fn same(e: &Value, a: &Value) -> bool {
         }
         _ => e == a,
     }
+}
+
+/// A number without a fraction, exactly (`-0.0` is 0); `None` for other
+/// floats and those beyond i128.
+fn whole(n: &serde_json::Number) -> Option<i128> {
+    if let Some(i) = n.as_i64() {
+        return Some(i.into());
+    }
+    if let Some(u) = n.as_u64() {
+        return Some(u.into());
+    }
+    let f = n.as_f64()?;
+    // 2^126: well inside i128, and every f64 this large is whole.
+    (f.fract() == 0.0 && f.abs() < 2f64.powi(126)).then_some(f as i128)
 }
 
 #[cfg(test)]
@@ -422,6 +440,20 @@ mod tests {
                 .differences
                 .is_empty()
         );
+        for (e, a) in [
+            (json!(0), json!(-0.0)),
+            (json!(u64::MAX), json!(1.8446744073709552e19)),
+        ] {
+            assert_eq!(
+                compare(&e, &a, &[]).differences.is_empty(),
+                e == json!(0),
+                "{e} {a}"
+            );
+        }
+        // As f64 these are one number; as JSON they are two.
+        let big: Value = serde_json::from_str("9007199254740993").unwrap();
+        let c = compare(&big, &json!(9_007_199_254_740_992.0), &[]);
+        assert_eq!(c.differences.len(), 1);
     }
 
     #[test]

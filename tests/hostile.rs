@@ -837,3 +837,186 @@ fn a_broken_record_that_never_closes_is_not_blamed_on_the_bound() {
         &["-:1: record exceeds the 300 byte bound"],
     );
 }
+
+// Integers at their extremes, from the input or the environment. Debug
+// builds (these tests') check every operation for overflow, so each of
+// these once panicked or, in a release build, printed a wrong value.
+
+/// The ticket-updated fixture with another `header.create_time`.
+fn with_create_time(create_time: &str) -> String {
+    String::from_utf8(read("ticket-updated.json"))
+        .expect("UTF-8")
+        .replace("\"1608725989000\"", &format!("\"{create_time}\""))
+}
+
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn create_time_at_the_ends_of_i64() {
+    for (create_time, ms, shown) in [
+        (
+            "-9223372036854775808",
+            i64::MIN,
+            "out of range (-9223372036854775808)",
+        ),
+        (
+            "9223372036854775807",
+            i64::MAX,
+            "out of range (9223372036854775807)",
+        ),
+        // Microseconds, the old events' form, before 1970 too.
+        (
+            "-1608725989000123",
+            -1_608_725_989_000,
+            "1919-01-09T11:40:11Z",
+        ),
+    ] {
+        let event = with_create_time(create_time);
+        let o = run(&["parse", "--utc"], event.as_bytes());
+        assert_eq!(o.status.code(), Some(0), "{create_time}: {}", stderr(&o));
+        let table = String::from_utf8_lossy(&o.stdout);
+        assert!(table.contains(shown), "{create_time}: {table}");
+        let o = run(&["parse", "--utc", "-o", "json"], event.as_bytes());
+        assert_eq!(o.status.code(), Some(0), "{create_time}: {}", stderr(&o));
+        assert_eq!(json_lines(&o)[0]["create_time"], ms, "{create_time}");
+        for mode in [&["diff"][..], &["diff", "--timeline"]] {
+            let o = run(&[mode, &["--utc"]].concat(), event.as_bytes());
+            assert_eq!(o.status.code(), Some(0), "{mode:?}: {}", stderr(&o));
+        }
+    }
+}
+
+#[test]
+fn schema_1_seconds_out_of_range_are_warnings_not_wrong_times() {
+    let input = [
+        r#"{"uuid":"a","ts":1e308,"event":{"type":"x"}}"#,
+        r#"{"uuid":"b","ts":-9223372036854775808,"event":{"type":"x"}}"#,
+        r#"{"uuid":"c","ts":"99999999999999999999.5","event":{"type":"x"}}"#,
+        r#"{"uuid":"d","ts":"-1.5","event":{"type":"x"}}"#,
+    ]
+    .join("\n");
+    let o = run(&["parse", "-o", "json"], input);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let records = json_lines(&o);
+    for record in &records[..3] {
+        assert_eq!(record["create_time"], serde_json::Value::Null, "{record}");
+        let warnings = record["warnings"].to_string();
+        assert!(warnings.contains("ts: ") && warnings.contains("out of range"));
+    }
+    // Before 1970 the fraction counts backwards too.
+    assert_eq!(records[3]["create_time"], -1500);
+}
+
+#[test]
+fn threads_are_bounded() {
+    for n in ["1025", "1000000", "18446744073709551615"] {
+        let o = run(&["-j", n, "parse"], GOOD);
+        assert_eq!(o.status.code(), Some(2), "-j {n}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("--threads") && err.contains("1024"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // The bound itself is fine, on records enough to start the threads.
+    let many = format!("{GOOD}\n").repeat(300);
+    let o = run(&["-j", "1024", "parse", "-o", "json"], many);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json_lines(&o).len(), 300);
+    let help = bin().arg("--help").output().expect("runs");
+    assert!(String::from_utf8_lossy(&help.stdout).contains("at most 1024"));
+}
+
+#[test]
+fn any_columns_is_a_width() {
+    let event = read("ticket-updated.json");
+    let capture = read("capture.http");
+    for columns in ["18446744073709551615", "0", "1"] {
+        for (args, input) in [
+            (&["parse"][..], &event),
+            (&["diff"], &event),
+            (&["diff", "--timeline"], &event),
+            (&["verify", "--encrypt-key", KEY], &capture),
+        ] {
+            let o = bin()
+                .env("COLUMNS", columns)
+                .args(args)
+                .write_stdin(input.clone())
+                .output()
+                .expect("runs");
+            let err = stderr(&o);
+            assert!(matches!(o.status.code(), Some(0 | 1)), "{args:?}: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+            assert!(!o.stdout.is_empty(), "COLUMNS={columns} {args:?}");
+        }
+    }
+}
+
+#[test]
+fn content_length_at_the_end_of_usize() {
+    let capture = "POST /e HTTP/1.1\r\nContent-Length: 18446744073709551615\r\n\r\n{}";
+    let max = usize::MAX.to_string();
+    fails_cleanly(
+        &run(&["--max-record-size", &max, "parse"], capture),
+        &[
+            "-:1: truncated HTTP capture: Content-Length is 18446744073709551615 but only 2 bytes follow",
+        ],
+    );
+}
+
+#[test]
+fn request_age_beyond_i64_is_exact() {
+    // now - timestamp is 2^64 - 1 seconds: more than a --max-age of 2^63
+    // (an age saturated at i64::MAX passed it).
+    let o = bin()
+        .args([
+            "verify",
+            "--encrypt-key",
+            KEY,
+            "--nonce",
+            "n",
+            "--signature",
+            "x",
+        ])
+        .args(["--max-age", "9223372036854775808", "-o", "json"])
+        .args([
+            "--timestamp=-9223372036854775808",
+            "--now=9223372036854775807",
+        ])
+        .write_stdin(GOOD)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report = &json_lines(&o)[0];
+    let checks = report["checks"].as_array().expect("checks");
+    let timestamp = checks
+        .iter()
+        .find(|c| c["name"] == "timestamp")
+        .expect("a timestamp check");
+    assert_eq!(timestamp["status"], "fail", "{timestamp}");
+    assert!(
+        timestamp["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("18446744073709551615 s"))
+    );
+}
+
+#[test]
+fn golden_integers_beyond_f64_precision_still_differ() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let expected = dir.path().join("expected.json");
+    std::fs::write(&expected, r#"{"n":9007199254740993,"m":1}"#).expect("write");
+    let o = bin()
+        .args(["diff", "-o", "json", "--against"])
+        .arg(&expected)
+        .write_stdin(r#"{"n":9007199254740992.0,"m":1.0}"#)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["path"], "n");
+}

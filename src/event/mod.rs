@@ -319,11 +319,11 @@ fn read_create_time(value: &Scalar<'_>, path: &str, issues: &mut Issues) -> Opti
             return None;
         }
     };
-    Some(if n.abs() >= 100_000_000_000_000 {
-        n / 1000
-    } else {
-        n
-    })
+    // Fifteen digits or more are microseconds, when they are a time at all
+    // as such; anything else keeps its value (and renders as out of range).
+    let micros =
+        n.unsigned_abs() >= 100_000_000_000_000 && jiff::Timestamp::from_microsecond(n).is_ok();
+    Some(if micros { n / 1000 } else { n })
 }
 
 fn read_v1_envelope(
@@ -332,15 +332,35 @@ fn read_v1_envelope(
     issues: &mut Issues,
 ) -> Envelope {
     let create_time = match &doc.ts {
-        Some(Scalar::Str(ts)) => parse_seconds(ts).or_else(|| {
-            issues.warn(
-                "ts".to_string(),
-                format!("expected seconds like \"1608725989.000000\", found {ts:?}"),
-            );
+        Some(Scalar::Str(ts)) => match parse_seconds(ts) {
+            Seconds::Millis(ms) => Some(ms),
+            Seconds::Malformed => {
+                issues.warn(
+                    "ts".to_string(),
+                    format!("expected seconds like \"1608725989.000000\", found {ts:?}"),
+                );
+                None
+            }
+            Seconds::OutOfRange => {
+                issues.warn("ts".to_string(), format!("{ts} seconds is out of range"));
+                None
+            }
+        },
+        Some(Scalar::Int(n)) => n.checked_mul(1000).or_else(|| {
+            issues.warn("ts".to_string(), format!("{n} seconds is out of range"));
             None
         }),
-        Some(Scalar::Int(n)) => n.checked_mul(1000),
-        Some(Scalar::Number(n)) => n.as_f64().map(|s| (s * 1000.0).round() as i64),
+        Some(Scalar::Number(n)) => {
+            let ms = n.as_f64().map(|s| (s * 1000.0).round());
+            // i64::MAX is not an f64: 2^63 is the first value beyond.
+            match ms.filter(|ms| (-(2f64.powi(63))..2f64.powi(63)).contains(ms)) {
+                Some(ms) => Some(ms as i64),
+                None => {
+                    issues.warn("ts".to_string(), format!("{n} seconds is out of range"));
+                    None
+                }
+            }
+        }
         _ => None,
     };
     let (event_type, app_id, tenant_key) = match event {
@@ -362,19 +382,46 @@ fn read_v1_envelope(
     }
 }
 
-/// "seconds.fraction" -> milliseconds, exactly.
-fn parse_seconds(ts: &str) -> Option<i64> {
+/// What a schema 1.0 `ts` string says.
+#[derive(Debug, PartialEq, Eq)]
+enum Seconds {
+    Millis(i64),
+    Malformed,
+    /// Seconds, but not a millisecond count an i64 holds.
+    OutOfRange,
+}
+
+/// "seconds.fraction" -> milliseconds, exactly (the fraction cut to
+/// milliseconds, toward zero; "-1.5" is -1500).
+fn parse_seconds(ts: &str) -> Seconds {
     let (secs, frac) = ts.split_once('.').unwrap_or((ts, ""));
-    let secs: i64 = secs.parse().ok()?;
+    let whole = match secs.parse::<i64>() {
+        Ok(whole) => whole,
+        Err(e) => {
+            use std::num::IntErrorKind::{NegOverflow, PosOverflow};
+            return match e.kind() {
+                PosOverflow | NegOverflow => Seconds::OutOfRange,
+                _ => Seconds::Malformed,
+            };
+        }
+    };
     if !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+        return Seconds::Malformed;
     }
     let millis = frac
         .bytes()
         .chain(std::iter::repeat(b'0'))
         .take(3)
         .fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
-    secs.checked_mul(1000)?.checked_add(millis)
+    let millis = if secs.starts_with('-') {
+        -millis
+    } else {
+        millis
+    };
+    whole
+        .checked_mul(1000)
+        .and_then(|ms| ms.checked_add(millis))
+        .map_or(Seconds::OutOfRange, Seconds::Millis)
 }
 
 fn read_body(
@@ -450,11 +497,22 @@ mod tests {
 
     #[test]
     fn seconds_to_millis() {
-        assert_eq!(parse_seconds("1608725989.123456"), Some(1_608_725_989_123));
-        assert_eq!(parse_seconds("1608725989.5"), Some(1_608_725_989_500));
-        assert_eq!(parse_seconds("1608725989"), Some(1_608_725_989_000));
-        assert_eq!(parse_seconds("x.1"), None);
-        assert_eq!(parse_seconds("1.x"), None);
+        use Seconds::*;
+        assert_eq!(
+            parse_seconds("1608725989.123456"),
+            Millis(1_608_725_989_123)
+        );
+        assert_eq!(parse_seconds("1608725989.5"), Millis(1_608_725_989_500));
+        assert_eq!(parse_seconds("1608725989"), Millis(1_608_725_989_000));
+        assert_eq!(parse_seconds("-1.5"), Millis(-1500));
+        assert_eq!(parse_seconds("-0.25"), Millis(-250));
+        assert_eq!(parse_seconds("x.1"), Malformed);
+        assert_eq!(parse_seconds("1.x"), Malformed);
+        assert_eq!(parse_seconds("-"), Malformed);
+        assert_eq!(parse_seconds("9223372036854775807"), OutOfRange);
+        assert_eq!(parse_seconds("-9223372036854775808.5"), OutOfRange);
+        assert_eq!(parse_seconds("99999999999999999999"), OutOfRange);
+        assert_eq!(parse_seconds("-9223372036854775.808"), Millis(i64::MIN));
     }
 
     #[test]
@@ -469,6 +527,15 @@ mod tests {
             Some(1_608_725_989_000)
         );
         assert!(issues.0.is_empty());
+        // Not microseconds either: kept as it came, never negated.
+        for n in [i64::MIN, i64::MAX, -1_000_000_000_000_000_000] {
+            let s = Scalar::Str(n.to_string().into());
+            assert_eq!(read_create_time(&s, "p", &mut issues), Some(n));
+        }
+        assert_eq!(
+            read_create_time(&Scalar::Str("-1608725989000123".into()), "p", &mut issues),
+            Some(-1_608_725_989_000)
+        );
     }
 
     #[test]

@@ -725,7 +725,9 @@ impl<R: Read> Splitter<R> {
                         ),
                     )));
                 }
-                if !self.want(offset + n)? {
+                // Saturating: the bound may be as large as usize, and a
+                // length that large is truncated input in any case.
+                if !self.want(offset.saturating_add(n))? {
                     let have = self.available() - offset;
                     return Ok(Err(self.reject(
                         line,

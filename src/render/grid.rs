@@ -82,7 +82,8 @@ impl Grid {
                 match self.width {
                     // Twice the terminal's width: words a little wider than
                     // their column are still split where comfy-table would.
-                    Some(width) => break_long_runs(&cell, 2 * width.max(1)),
+                    // (Saturating: `COLUMNS` may say anything.)
+                    Some(width) => break_long_runs(&cell, width.max(1).saturating_mul(2)),
                     None => cell,
                 }
             })
@@ -102,6 +103,8 @@ impl fmt::Display for Grid {
 /// are never cut; a style open where a run is broken is closed at the end
 /// of the line and opened again at the start of the next.
 pub fn break_long_runs(text: &str, width: usize) -> String {
+    // A width of 0 breaks like 1: every character on a line of its own.
+    let width = width.max(1);
     if text.len() <= width {
         // No wider than its byte length: nothing to break.
         return text.to_string();
@@ -198,5 +201,14 @@ mod tests {
                 text.replace(RESET, "")
             );
         }
+    }
+
+    #[test]
+    fn any_width_is_a_width() {
+        assert_eq!(break_long_runs("abc", 0), "a\nb\nc");
+        assert_eq!(break_long_runs("abc d", usize::MAX), "abc d");
+        let mut grid = Grid::new(Some(usize::MAX));
+        grid.add_row(["a", "b"]);
+        assert!(grid.to_string().contains('a'));
     }
 }

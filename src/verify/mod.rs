@@ -415,7 +415,9 @@ fn timestamp_check(
     let sent = seconds
         .checked_mul(1000)
         .map_or_else(|| "out of range".to_string(), |ms| style.time(ms));
-    let age = clock.now.saturating_sub(seconds);
+    // Exact for any two i64s (a saturated age could pass a --max-age the
+    // true age fails).
+    let age = i128::from(clock.now) - i128::from(seconds);
     let span = human_span(age.unsigned_abs());
     let mut detail = if age >= 0 {
         format!("sent {sent}, {span} ago")
@@ -430,7 +432,7 @@ fn timestamp_check(
             detail.push_str("; age not checked (no --max-age)");
             Check::new(NAME, Status::Skip, detail)
         }
-        Some(max) if age.unsigned_abs() <= max => {
+        Some(max) if age.unsigned_abs() <= u128::from(max) => {
             detail.push_str(&format!("; within --max-age {max} s"));
             Check::new(NAME, Status::Pass, detail)
         }
@@ -445,7 +447,7 @@ fn timestamp_check(
 }
 
 /// Seconds, with a rounder unit beside long spans: `7200 s (2 h)`.
-fn human_span(seconds: u64) -> String {
+fn human_span(seconds: u128) -> String {
     match seconds {
         0..120 => format!("{seconds} s"),
         120..7_200 => format!("{seconds} s ({} min)", seconds / 60),
