@@ -273,10 +273,8 @@ fn replay(args: &[&str]) -> (i32, Vec<Value>) {
 fn challenges_are_answered_plain_and_encrypted() {
     let server = Server::start(Secrets::KeyAndToken, &["-o", "json", "--max-requests", "2"]);
     for fixture in ["url-verification.json", "url-verification.encrypted.json"] {
-        let started = Instant::now();
         let (status, body) = post(&server.base, &[], &read(fixture));
         assert_eq!((status, body.as_str()), (200, CHALLENGE), "{fixture}");
-        assert!(started.elapsed() < Duration::from_secs(1), "within 1 s");
     }
     let done = server.finish();
     assert_eq!(done.code, Some(0), "{}", done.stderr);
@@ -385,15 +383,14 @@ fn bad_requests_are_answered_and_the_server_keeps_serving() {
     let (status, body) = post(&server.base, &[], b"garbage that is not JSON");
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("not JSON"), "{body}");
-    // Over the bound: refused from the head alone, the body never sent.
-    let started = Instant::now();
+    // Over the bound: refused from the head alone, the body never sent (a
+    // server waiting for the body would not answer at all).
     let answer = raw(
         &addr,
         b"POST /webhook/event HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n",
     );
     assert!(answer.starts_with("HTTP/1.1 413 "), "{answer}");
     assert!(answer.contains("--max-body-size"), "{answer}");
-    assert!(started.elapsed() < Duration::from_secs(2));
     // A chunked body has no length up front: read up to the bound.
     let mut chunked =
         b"POST /webhook/event HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
@@ -593,10 +590,10 @@ fn handler() -> (String, JoinHandle<Vec<u8>>) {
 #[test]
 fn forwarding_relays_the_handlers_answer() {
     let (url, handler) = handler();
-    let closed = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}/hook", l.local_addr().unwrap())
-    };
+    // Nothing can listen on port 0 (binding it picks another port), so a
+    // connection to 127.0.0.1:0 is always refused (ECONNREFUSED on Linux).
+    // A port taken from a dropped listener could be handed to another test.
+    let closed = "http://127.0.0.1:0/hook";
     let server = Server::start(
         Secrets::KeyAndToken,
         &["-o", "json", "--max-requests", "1", "--forward-to", &url],
@@ -629,12 +626,17 @@ fn forwarding_relays_the_handlers_answer() {
     // A handler that is not running: 502, and the server says why.
     let server = Server::start(
         Secrets::KeyAndToken,
-        &["--max-requests", "1", "--forward-to", &closed],
+        &["--max-requests", "1", "--forward-to", closed],
     );
     let (status, answer) = post(&server.base, &refs(&headers), &body);
     assert_eq!(status, 502, "{answer}");
     let done = server.finish();
     assert!(done.stderr.contains("forwarding failed"), "{}", done.stderr);
+    assert!(
+        done.stderr.contains("Connection refused"),
+        "{}",
+        done.stderr
+    );
     assert!(
         done.stdout.contains("your handler did not answer"),
         "{}",
