@@ -136,7 +136,8 @@ pub fn diff(event: &Event, bytes: &[u8], template: &Value, changed: Option<bool>
     let mut timelines = Timelines::default();
     let mut created = template.clone();
     created["header"]["event_type"] = json!("helpdesk.ticket.created_v1");
-    let created = Event::from_value(&created).expect("an event");
+    let created =
+        Event::from_slice(&serde_json::to_vec(&created).expect("JSON")).expect("an event");
     for (event, old) in [(&created, false), (event, true)] {
         if let Some((Some(id), state)) = State::from_event(location.clone(), event, old) {
             timelines.add(&id, state);
