@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_lark_ticket_global_optspecs
-    string join \n encrypt-key= encrypt-key-file= verification-token= verification-token-file= o/output= color= utc lang= j/threads= max-record-size= h/help V/version
+    string join \n h/help V/version
 end
 
 function __fish_lark_ticket_needs_command
@@ -24,20 +24,6 @@ function __fish_lark_ticket_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
-json\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l color -d 'When to colour the table output' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
-zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
-complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -s V -l version -d 'Print version'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "decrypt" -d 'Decrypt encrypted payloads to their exact plaintext'
@@ -51,25 +37,13 @@ complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "man" -d 'Pr
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
-json\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l color -d 'When to colour the table output' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
-zh\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l pretty -d 'Re-indent the plaintext instead of printing it byte for byte'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -s V -l version -d 'Print version'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
 json\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l color -d 'When to colour the table output' -r -f -a "auto\t''
@@ -87,8 +61,6 @@ complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l against
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l ignore -d 'With --against: a JSON path to ignore, with everything under it (repeatable)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
 json\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l color -d 'When to colour the table output' -r -f -a "auto\t''
@@ -120,7 +92,6 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand verify" -s h -l help -d 'Print help'
@@ -130,19 +101,10 @@ complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l nonce -
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l iv -d 'With --encrypt: the IV as 32 hex digits, for reproducible output' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
 json\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l color -d 'When to colour the table output' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
-zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l encrypt -d 'Wrap the plaintext body into {"encrypt":...} first'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l addr -d 'Address to listen on (port 0: any free port; the address is printed on stderr)' -r
@@ -163,41 +125,11 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -s V -l version -d 'Print version'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
-json\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l color -d 'When to colour the table output' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
-zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
-json\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l color -d 'When to colour the table output' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
-zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s V -l version -d 'Print version'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "decrypt" -d 'Decrypt encrypted payloads to their exact plaintext'

@@ -23,7 +23,7 @@ pub fn main() -> i32 {
 }
 
 pub fn run(cli: &Cli) -> ExitStatus {
-    let settings = match Settings::resolve(&cli.global) {
+    let settings = match Settings::resolve(&cli.options()) {
         Ok(s) => s,
         Err(e) => {
             diagnostics::error(format_args!("{e:#}"));

@@ -33,9 +33,6 @@ other users can see in the process list), NO_COLOR.";
     max_term_width = 100
 )]
 pub struct Cli {
-    #[command(flatten)]
-    pub global: GlobalArgs,
-
     #[command(subcommand)]
     pub command: Command,
 }
@@ -46,80 +43,202 @@ fn secret(value: &str) -> Result<Secret, std::convert::Infallible> {
     Ok(Secret::new(value))
 }
 
-#[derive(Debug, Args)]
-pub struct GlobalArgs {
+/// The Encrypt Key, for the subcommands that decrypt or sign.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Secrets")]
+pub struct KeyArgs {
     /// The app's Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)
     #[arg(
         long,
-        global = true,
         value_name = "KEY",
-        help_heading = "Secrets",
         conflicts_with = "encrypt_key_file",
         value_parser = secret
     )]
     pub encrypt_key: Option<Secret>,
 
     /// Read the Encrypt Key from a file (one trailing newline is stripped)
-    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = "Secrets")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub encrypt_key_file: Option<PathBuf>,
+}
 
+/// The Verification Token, for the subcommands that check it.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Secrets")]
+pub struct TokenArgs {
     /// The app's Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)
     #[arg(
         long,
-        global = true,
         value_name = "TOKEN",
-        help_heading = "Secrets",
         conflicts_with = "verification_token_file",
         value_parser = secret
     )]
     pub verification_token: Option<Secret>,
 
     /// Read the Verification Token from a file (one trailing newline is stripped)
-    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = "Secrets")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub verification_token_file: Option<PathBuf>,
+}
 
+/// `-o`: a table for people, or NDJSON.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Output")]
+pub struct FormatArgs {
     /// Output format: a table for people, or NDJSON for scripts
-    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table, help_heading = "Output")]
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
+}
 
+/// How tables show values: colour, time zone, label language.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Output")]
+pub struct ViewArgs {
     /// When to colour the table output
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
     /// Render timestamps in UTC instead of the local time zone
-    #[arg(long, global = true, help_heading = "Output")]
+    #[arg(long)]
     pub utc: bool,
 
     /// Label language: English, or the Chinese of the Feishu documentation
-    #[arg(long, global = true, value_enum, default_value_t = Lang::En, help_heading = "Output")]
+    #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+}
 
+/// `-j`, for the subcommands that stream records through workers.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Input")]
+pub struct ThreadsArgs {
     /// Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number
     #[arg(
         short = 'j',
         long,
-        global = true,
         value_name = "N",
         default_value_t = 0,
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
-            .range(0..=crate::pipeline::MAX_THREADS as u64),
-        help_heading = "Input"
+            .range(0..=crate::pipeline::MAX_THREADS as u64)
     )]
     pub threads: usize,
+}
 
+/// The bound on one record, for the subcommands that read records.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Input")]
+pub struct BoundArgs {
     /// Largest record accepted, in bytes (records above it are reported and skipped)
-    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::input::DEFAULT_MAX_RECORD, help_heading = "Input")]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::input::DEFAULT_MAX_RECORD)]
     pub max_record_size: usize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+impl Default for BoundArgs {
+    fn default() -> BoundArgs {
+        BoundArgs {
+            max_record_size: crate::input::DEFAULT_MAX_RECORD,
+        }
+    }
+}
+
+/// Every option a subcommand may take, with the defaults of those it does
+/// not: what [`crate::settings::Settings`] is resolved from. Each
+/// subcommand's `--help` lists only the options that affect it.
+#[derive(Debug, Default)]
+pub struct GlobalArgs {
+    pub encrypt_key: Option<Secret>,
+    pub encrypt_key_file: Option<PathBuf>,
+    pub verification_token: Option<Secret>,
+    pub verification_token_file: Option<PathBuf>,
+    pub output: OutputFormat,
+    pub color: ColorChoice,
+    pub utc: bool,
+    pub lang: Lang,
+    pub threads: usize,
+    pub max_record_size: usize,
+}
+
+impl GlobalArgs {
+    fn key(mut self, key: &KeyArgs) -> GlobalArgs {
+        self.encrypt_key = key.encrypt_key.clone();
+        self.encrypt_key_file = key.encrypt_key_file.clone();
+        self
+    }
+
+    fn token(mut self, token: &TokenArgs) -> GlobalArgs {
+        self.verification_token = token.verification_token.clone();
+        self.verification_token_file = token.verification_token_file.clone();
+        self
+    }
+
+    fn format(mut self, format: &FormatArgs) -> GlobalArgs {
+        self.output = format.output;
+        self
+    }
+
+    fn view(mut self, view: &ViewArgs) -> GlobalArgs {
+        self.color = view.color;
+        self.utc = view.utc;
+        self.lang = view.lang;
+        self
+    }
+
+    fn threads(mut self, threads: &ThreadsArgs) -> GlobalArgs {
+        self.threads = threads.threads;
+        self
+    }
+
+    fn bound(mut self, bound: &BoundArgs) -> GlobalArgs {
+        self.max_record_size = bound.max_record_size;
+        self
+    }
+}
+
+impl Cli {
+    /// The options of the subcommand, with defaults for the rest.
+    pub fn options(&self) -> GlobalArgs {
+        let all = GlobalArgs {
+            max_record_size: crate::input::DEFAULT_MAX_RECORD,
+            ..GlobalArgs::default()
+        };
+        match &self.command {
+            Command::Decrypt(a) => all.key(&a.key).threads(&a.threads).bound(&a.bound),
+            Command::Parse(a) => all
+                .key(&a.key)
+                .format(&a.format)
+                .view(&a.view)
+                .threads(&a.threads)
+                .bound(&a.bound),
+            Command::Diff(a) => all
+                .key(&a.key)
+                .format(&a.format)
+                .view(&a.view)
+                .threads(&a.threads)
+                .bound(&a.bound),
+            Command::Verify(a) => all
+                .key(&a.key)
+                .token(&a.token)
+                .format(&a.format)
+                .view(&a.view)
+                .bound(&a.bound),
+            Command::Sign(a) => all.key(&a.key).format(&a.format).bound(&a.bound),
+            Command::Listen(a) => all
+                .key(&a.key)
+                .token(&a.token)
+                .format(&a.format)
+                .view(&a.view),
+            Command::Completions { .. } | Command::Man => all,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    #[default]
     Table,
     Json,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
+    #[default]
     Auto,
     Always,
     Never,
@@ -242,6 +361,15 @@ pub struct DecryptArgs {
     /// Re-indent the plaintext instead of printing it byte for byte
     #[arg(long)]
     pub pretty: bool,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub threads: ThreadsArgs,
+
+    #[command(flatten)]
+    pub bound: BoundArgs,
 }
 
 #[derive(Debug, Args)]
@@ -252,6 +380,21 @@ pub struct ParseArgs {
     /// Exit 1 when a record deviates from the documented schema, listing each deviation
     #[arg(long)]
     pub strict: bool,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
+
+    #[command(flatten)]
+    pub threads: ThreadsArgs,
+
+    #[command(flatten)]
+    pub bound: BoundArgs,
 }
 
 #[derive(Debug, Args)]
@@ -274,6 +417,21 @@ pub struct DiffArgs {
     /// With --against: also compare header.event_id, header.create_time and header.token
     #[arg(long, requires = "against")]
     pub no_default_ignores: bool,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
+
+    #[command(flatten)]
+    pub threads: ThreadsArgs,
+
+    #[command(flatten)]
+    pub bound: BoundArgs,
 }
 
 #[derive(Debug, Args)]
@@ -305,6 +463,21 @@ pub struct VerifyArgs {
     /// Use this as "now" (Unix seconds) for the timestamp check
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub now: Option<i64>,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub token: TokenArgs,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
+
+    #[command(flatten)]
+    pub bound: BoundArgs,
 }
 
 #[derive(Debug, Args)]
@@ -328,6 +501,15 @@ pub struct SignArgs {
     /// With --encrypt: the IV as 32 hex digits, for reproducible output
     #[arg(long, value_name = "HEX", requires = "encrypt")]
     pub iv: Option<String>,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub bound: BoundArgs,
 }
 
 #[derive(Debug, Args)]
@@ -359,6 +541,18 @@ pub struct ListenArgs {
     /// Fail the timestamp check when a request is more than SECONDS old
     #[arg(long, value_name = "SECONDS")]
     pub max_age: Option<u64>,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub token: TokenArgs,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
 }
 
 #[cfg(test)]

@@ -212,3 +212,80 @@ fn man_page_renders_with_groff_when_available() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Each subcommand's help lists only the options that affect it.
+#[test]
+fn help_lists_only_the_options_that_apply() {
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "decrypt",
+            &["--encrypt-key", "--threads", "--max-record-size"],
+            &["--output", "--color", "--verification-token", "--lang"],
+        ),
+        (
+            "parse",
+            &[
+                "--encrypt-key",
+                "--output",
+                "--color",
+                "--utc",
+                "--lang",
+                "--threads",
+            ],
+            &["--verification-token"],
+        ),
+        (
+            "diff",
+            &["--encrypt-key", "--output", "--color", "--threads"],
+            &["--verification-token"],
+        ),
+        (
+            "verify",
+            &[
+                "--encrypt-key",
+                "--verification-token",
+                "--output",
+                "--color",
+                "--utc",
+                "--max-record-size",
+            ],
+            &["--threads"],
+        ),
+        (
+            "sign",
+            &["--encrypt-key", "--output", "--max-record-size"],
+            &["--color", "--threads", "--verification-token", "--utc"],
+        ),
+        (
+            "listen",
+            &[
+                "--encrypt-key",
+                "--verification-token",
+                "--output",
+                "--color",
+            ],
+            &["--threads", "--max-record-size"],
+        ),
+        ("man", &[], &["--encrypt-key", "--output", "--threads"]),
+    ];
+    for (command, listed, absent) in cases {
+        let out = bin().args([command, "--help"]).output().expect("runs");
+        assert!(out.status.success());
+        let help = String::from_utf8_lossy(&out.stdout);
+        for flag in *listed {
+            assert!(
+                help.contains(&format!("{flag} ")),
+                "{command} --help lacks {flag}"
+            );
+        }
+        for flag in *absent {
+            assert!(
+                !help.contains(&format!("{flag} ")),
+                "{command} --help lists {flag}"
+            );
+        }
+    }
+    // And an option that does not apply is refused, not ignored.
+    let out = bin().args(["listen", "-j", "4"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -293,7 +293,7 @@ fn errors() {
         "{stderr}"
     );
 
-    let (code, _, stderr) = run(&["--max-record-size", "4", "sign"], b"{\"a\":1}");
+    let (code, _, stderr) = run(&["sign", "--max-record-size", "4"], b"{\"a\":1}");
     assert_eq!(code, 2);
     assert!(stderr.contains("exceeds the 4 byte bound"), "{stderr}");
 }
