@@ -8,6 +8,7 @@
 //! sees it, so comfy-table only ever splits short words. Without a width nothing wraps,
 //! and cells are left as they are.
 
+use std::cell::Cell;
 use std::fmt;
 
 use comfy_table::modifiers::UTF8_ROUND_CORNERS;
@@ -88,17 +89,39 @@ impl fmt::Display for Grid {
     }
 }
 
+thread_local! {
+    /// See [`layout_work`].
+    static LAYOUT_WORK: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A count of the work comfy-table's word splitting costs for the text that
+/// tables on this thread handed it, for the regression tests to check that
+/// it stays linear without a clock. comfy-table measures the rest of a word
+/// once per line it splits off, so splitting a run n columns wide into a
+/// column c wide costs it about n * n / (2 * c) measurements. This adds, for
+/// every character [`break_long_runs`] passes on, the width of its run so
+/// far: n * n / 2 per run, that cost times c. Runs no wider than the bound
+/// keep it linear in the text; one long run let through makes it quadratic.
+pub fn layout_work() -> u64 {
+    LAYOUT_WORK.get()
+}
+
 /// Breaks every run of non-space text wider than `width` columns into
 /// lines at most `width` wide. ANSI escape sequences take no width and
 /// are never cut; a style open where a run is broken is closed at the end
 /// of the line and opened again at the start of the next.
 pub fn break_long_runs(text: &str, width: usize) -> String {
     if text.len() <= width {
-        // No wider than its byte length: nothing to break.
+        // No wider than its byte length: nothing to break. For layout_work,
+        // one run as wide as its byte length (an upper bound).
+        let len = text.len() as u64;
+        LAYOUT_WORK.set(LAYOUT_WORK.get() + len * (len + 1) / 2);
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + text.len() / width + 8);
     let mut run = 0usize;
+    // For layout_work: the sum of `run` over the characters passed on.
+    let mut work = 0u64;
     // Escape sequences in effect since the last reset.
     let mut active: Vec<&str> = Vec::new();
     let mut rest = text;
@@ -128,10 +151,12 @@ pub fn break_long_runs(text: &str, width: usize) -> String {
                 run = 0;
             }
             run += w;
+            work += run as u64;
         }
         out.push(c);
         rest = &rest[c.len_utf8()..];
     }
+    LAYOUT_WORK.set(LAYOUT_WORK.get() + work);
     out
 }
 
