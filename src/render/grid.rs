@@ -8,7 +8,6 @@
 //! sees it, so comfy-table only ever splits short words. Without a width nothing wraps,
 //! and cells are left as they are.
 
-use std::cell::Cell;
 use std::fmt;
 
 use comfy_table::modifiers::UTF8_ROUND_CORNERS;
@@ -91,7 +90,7 @@ impl fmt::Display for Grid {
 
 thread_local! {
     /// See [`layout_work`].
-    static LAYOUT_WORK: Cell<u64> = const { Cell::new(0) };
+    static LAYOUT_WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// A count of the work comfy-table's word splitting costs for the text that
@@ -112,8 +111,8 @@ pub fn layout_work() -> u64 {
 /// of the line and opened again at the start of the next.
 pub fn break_long_runs(text: &str, width: usize) -> String {
     if text.len() <= width {
-        // No wider than its byte length: nothing to break. For layout_work,
-        // one run as wide as its byte length (an upper bound).
+        // No wider than its byte length: nothing to break.
+        // For layout_work: one run as wide as its byte length (at most).
         let len = text.len() as u64;
         LAYOUT_WORK.set(LAYOUT_WORK.get() + len * (len + 1) / 2);
         return text.to_string();
