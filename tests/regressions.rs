@@ -1,9 +1,11 @@
 //! Reproducers of hangs, blow-ups and crashes found by fuzzing and by
-//! hostile inputs, run through the library. The splitter's cases count the
-//! work done (the bytes its scans examine, rescans included) and require
-//! it to be linear in the input, which no machine's load can change; a
-//! watchdog only turns a real hang (the old behaviour took minutes to
-//! hours) into a failure instead of a stuck suite.
+//! hostile inputs, run through the library. The cases of blow-ups count the
+//! work done and require it to be linear in the input, which no machine's
+//! load can change: the bytes the splitter's scans examine (rescans
+//! included), the bytes a signature diagnosis hashes, and the word-splitting
+//! work a table leaves to comfy-table. A watchdog only turns a real hang
+//! (the old behaviour took minutes to hours) into a failure instead of a
+//! stuck suite.
 
 use std::io::{self, Read};
 use std::sync::Arc;
@@ -216,16 +218,40 @@ fn a_record_reads_the_same_after_a_bad_one() {
 }
 
 /// verify's diagnosis hashed the body once per trailing newline: a body
-/// of 40 000 newlines took 36 s, a megabyte of them hours.
+/// of 40 000 newlines took 36 s, a megabyte of them hours. The bytes it
+/// hashes are counted: doubling the body at most doubles them, whether the
+/// first cause tried matches or every cause is tried and none does.
 #[test]
 fn diagnosis_of_a_body_of_newlines_is_linear() {
+    const N: usize = 200_000;
+    for matched in [true, false] {
+        let (cause, hashed) = diagnosis_of_newlines(N, matched);
+        let (_, hashed_double) = diagnosis_of_newlines(2 * N, matched);
+        assert_eq!(
+            cause,
+            matched.then_some("trailing_newline_added"),
+            "{matched}"
+        );
+        assert!(hashed >= N as u64, "the body is hashed: {hashed} bytes");
+        assert!(
+            hashed_double <= 2 * hashed,
+            "{N} newlines: {hashed} bytes hashed, twice as many: {hashed_double}"
+        );
+    }
+}
+
+/// Diagnoses `{}` and `newlines` newlines, signed with three fewer newlines
+/// (found by the first cause tried) or not signed at all (no cause found);
+/// the cause and the bytes hashed.
+fn diagnosis_of_newlines(newlines: usize, matched: bool) -> (Option<&'static str>, u64) {
     use lark_ticket::crypto;
     use lark_ticket::secret::Secret;
-    use lark_ticket::verify::diagnosis::{Context, diagnose};
+    use lark_ticket::verify::diagnosis::{Context, diagnose, hashed_bytes};
 
-    let diagnosis = within(WATCHDOG, || {
+    within(WATCHDOG, move || {
         let key = Secret::new("k");
-        let body = [b"{}".as_slice(), &[b'\n'; 1_000_000]].concat();
+        let body = [b"{}".as_slice(), &vec![b'\n'; newlines]].concat();
+        let value = serde_json::from_slice(&body).ok();
         let expected = crypto::signature("1", "n", &key, &body);
         let ctx = Context {
             timestamp: "1",
@@ -233,15 +259,19 @@ fn diagnosis_of_a_body_of_newlines_is_linear() {
             key: &key,
             token: None,
             body: &body,
-            value: None,
+            value: value.as_ref(),
             plaintext: None,
             expected: &expected,
         };
-        // Signed with three fewer newlines: still found.
-        let received = crypto::signature("1", "n", &key, &body[..body.len() - 3]);
-        diagnose(&ctx, &received)
-    });
-    assert_eq!(diagnosis.cause, Some("trailing_newline_added"));
+        let received = if matched {
+            crypto::signature("1", "n", &key, &body[..body.len() - 3])
+        } else {
+            "0".repeat(64)
+        };
+        let before = hashed_bytes();
+        let diagnosis = diagnose(&ctx, &received);
+        (diagnosis.cause, hashed_bytes() - before)
+    })
 }
 
 /// Hands out the input `step` bytes per read.
@@ -336,13 +366,17 @@ fn checks_run_in_one_order_however_the_end_was_found() {
     }
 }
 
-/// Lays out `json` (an event) as `parse -o table` does, `width` columns wide.
-fn table_of(json: &[u8], width: usize) -> String {
+/// Lays out `json` (an event) as `parse -o table` does, `width` columns
+/// wide; the table and the layout work counted (`grid::layout_work`).
+fn table_of(json: &[u8], width: usize) -> (String, u64) {
     use jiff::tz::TimeZone;
     use lark_ticket::event::{Event, Lang};
     use lark_ticket::input::Location;
+    use lark_ticket::render::grid::layout_work;
     use lark_ticket::render::table::TableRenderer;
     use lark_ticket::render::{Parsed, Renderer, Style};
+
+    let before = layout_work();
 
     let event = Event::from_slice(json).expect("an event");
     let location = Location::new(Arc::from("t"), 1);
@@ -359,32 +393,50 @@ fn table_of(json: &[u8], width: usize) -> String {
             },
         )
         .expect("renders");
-    String::from_utf8(out).expect("UTF-8")
+    (
+        String::from_utf8(out).expect("UTF-8"),
+        layout_work() - before,
+    )
 }
 
 /// Found by fuzz/event (a timeout): comfy-table splits a word longer than
 /// its column one line at a time, measuring the rest of the word for each,
 /// so a 16,000-character field name took 12 s in a 20-column terminal and
 /// a megabyte of one would take hours. Tables now break such runs into
-/// lines twice the terminal's width before comfy-table sees them.
+/// lines twice the terminal's width before comfy-table sees them, and the
+/// work that leaves comfy-table is counted: doubling the word at most
+/// doubles it.
 #[test]
 fn a_long_word_in_a_narrow_table_is_laid_out_in_linear_time() {
     let input = include_bytes!("fuzz-cases/event-long-word-narrow-table.bin");
     // The fuzz target's first byte chose the options: 20 columns here.
-    let out = within(WATCHDOG, || table_of(&input[1..], 20));
+    let (out, _) = within(WATCHDOG, || table_of(&input[1..], 20));
     assert!(out.contains("helpdesk.ticket.updated_v1"), "{out}");
 
-    const N: usize = 100_000;
-    let key = "x".repeat(N);
-    let json = format!(
-        "{{\"schema\":\"2.0\",\"header\":{{\"event_type\":\"helpdesk.ticket.updated_v1\"}},\
-         \"event\":{{\"object\":{{\"ticket_id\":\"t\"}},\"old_object\":{{\"{key}\":1}}}}}}"
-    );
-    let out = within(WATCHDOG, move || table_of(json.as_bytes(), 20));
+    // The work counter, not the size, tells linear from quadratic.
+    const N: usize = 50_000;
+    let (out, work) = long_field_name_table(N);
     // Every character of the name is shown, a few on each line.
     assert_eq!(out.matches('x').count(), N, "the whole name");
     assert!(
         out.lines()
             .all(|line| !line.contains("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"))
     );
+    let (_, work_double) = long_field_name_table(2 * N);
+    assert!(work >= N as u64, "the name was counted: {work}");
+    assert!(
+        work_double <= 2 * work,
+        "a {N}-character name: work {work}, twice as long: {work_double}"
+    );
+}
+
+/// A 20-column table of an event whose old_object has one field, named
+/// with `len` x's.
+fn long_field_name_table(len: usize) -> (String, u64) {
+    let key = "x".repeat(len);
+    let json = format!(
+        "{{\"schema\":\"2.0\",\"header\":{{\"event_type\":\"helpdesk.ticket.updated_v1\"}},\
+         \"event\":{{\"object\":{{\"ticket_id\":\"t\"}},\"old_object\":{{\"{key}\":1}}}}}}"
+    );
+    within(WATCHDOG, move || table_of(json.as_bytes(), 20))
 }

@@ -98,6 +98,23 @@ impl fmt::Display for Grid {
     }
 }
 
+thread_local! {
+    /// See [`layout_work`].
+    static LAYOUT_WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A count of the work comfy-table's word splitting costs for the text that
+/// tables on this thread handed it, for the regression tests to check that
+/// it stays linear without a clock. comfy-table measures the rest of a word
+/// once per line it splits off, so splitting a run n columns wide into a
+/// column c wide costs it about n * n / (2 * c) measurements. This adds, for
+/// every character [`break_long_runs`] passes on, the width of its run so
+/// far: n * n / 2 per run, that cost times c. Runs no wider than the bound
+/// keep it linear in the text; one long run let through makes it quadratic.
+pub fn layout_work() -> u64 {
+    LAYOUT_WORK.get()
+}
+
 /// Breaks every run of non-space text wider than `width` columns into
 /// lines at most `width` wide. ANSI escape sequences take no width and
 /// are never cut; a style open where a run is broken is closed at the end
@@ -107,10 +124,15 @@ pub fn break_long_runs(text: &str, width: usize) -> String {
     let width = width.max(1);
     if text.len() <= width {
         // No wider than its byte length: nothing to break.
+        // For layout_work: one run as wide as its byte length (at most).
+        let len = text.len() as u64;
+        LAYOUT_WORK.set(LAYOUT_WORK.get() + len * (len + 1) / 2);
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + text.len() / width + 8);
     let mut run = 0usize;
+    // For layout_work: the sum of `run` over the characters passed on.
+    let mut work = 0u64;
     // Escape sequences in effect since the last reset.
     let mut active: Vec<&str> = Vec::new();
     let mut rest = text;
@@ -140,10 +162,12 @@ pub fn break_long_runs(text: &str, width: usize) -> String {
                 run = 0;
             }
             run += w;
+            work += run as u64;
         }
         out.push(c);
         rest = &rest[c.len_utf8()..];
     }
+    LAYOUT_WORK.set(LAYOUT_WORK.get() + work);
     out
 }
 
