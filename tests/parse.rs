@@ -568,3 +568,73 @@ fn invalid_utf8_inside_a_string_is_an_error() {
     assert_eq!(stdout.lines().count(), 1);
     assert!(stdout.contains("\"challenge\":\"b\""));
 }
+
+/// `--lang zh` translates the tables' own words too, not only the labels;
+/// field names and JSON stay as they are.
+#[test]
+fn lang_zh_translates_the_tables_words() {
+    let table = |args: &[&str]| {
+        let out = bin()
+            .args(args)
+            .args(["--lang", "zh", "--color", "never", "--utc"])
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let parse = table(&[
+        "parse",
+        "testdata/ticket-updated.json",
+        "testdata/ticket-updated.compact.json",
+    ]);
+    for word in [
+        "工单",
+        "变更前",
+        "变更后",
+        "已变更",
+        "未变",
+        "否",
+        "2 条记录",
+        "0 条错误记录",
+        "ticket_id",
+    ] {
+        assert!(parse.contains(word), "{word} missing:\n{parse}");
+    }
+    for word in ["before", "after", "changed", "same", "records", "│ ticket "] {
+        assert!(!parse.contains(word), "{word} left in English:\n{parse}");
+    }
+    let rows = table(&["diff", "testdata/diff-updates.ndjson"]);
+    for word in [
+        "来源",
+        "时间",
+        "字段",
+        "6 行（5 行变更），来自 4 次工单更新",
+        "跳过 2 个事件（非 helpdesk.ticket.updated_v1）",
+    ] {
+        assert!(rows.contains(word), "{word} missing:\n{rows}");
+    }
+    let timeline = table(&["diff", "--timeline", "testdata/diff-timeline-a.ndjson"]);
+    for word in [
+        "工单 7002：",
+        "备注",
+        "缺口：status 原为",
+        "2 个工单，5 个事件，丢弃 1 个重复",
+    ] {
+        assert!(timeline.contains(word), "{word} missing:\n{timeline}");
+    }
+    let json = bin()
+        .args([
+            "parse",
+            "-o",
+            "json",
+            "--lang",
+            "zh",
+            "testdata/ticket-updated.json",
+        ])
+        .output()
+        .expect("runs");
+    let json = String::from_utf8_lossy(&json.stdout);
+    assert!(
+        json.contains("\"transitions\"") && json.contains("\"changed\":true"),
+        "{json}"
+    );
+}

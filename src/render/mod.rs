@@ -4,6 +4,7 @@ pub mod diff;
 pub mod grid;
 pub mod json;
 pub mod table;
+pub mod words;
 
 use std::io::{self, Write};
 
@@ -42,6 +43,11 @@ impl Style {
         }
         let offset = self.tz.to_offset(ts);
         ts.display_with_offset(offset).to_string()
+    }
+
+    /// The tables' own words in the chosen language.
+    pub fn words(&self) -> &'static words::Words {
+        words::Words::of(self.lang)
     }
 
     pub fn label(&self, kind: CodeKind, value: i64) -> String {

@@ -9,6 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::grid::Grid;
 use super::json::challenge_response;
+use super::words::Noun;
 use super::{Parsed, Renderer, Style, Summary, text};
 use crate::event::{Body, CodeKind, Ticket, TicketMessage, User};
 use crate::transition::{FieldValue, Transition};
@@ -45,6 +46,7 @@ pub fn new_table(width: Option<usize>) -> Grid {
 impl Renderer for TableRenderer {
     fn parsed(&mut self, out: &mut dyn Write, parsed: &Parsed<'_>) -> io::Result<()> {
         let s = &self.style;
+        let w = s.words();
         if !self.first {
             writeln!(out)?;
         }
@@ -56,7 +58,7 @@ impl Renderer for TableRenderer {
             _ => env
                 .event_type
                 .as_deref()
-                .map_or_else(|| "(no event type)".to_string(), text),
+                .map_or_else(|| w.no_event_type.to_string(), text),
         };
         writeln!(
             out,
@@ -79,20 +81,20 @@ impl Renderer for TableRenderer {
         }
         envelope.add_row(vec![
             "encrypted".to_string(),
-            if parsed.encrypted { "yes" } else { "no" }.to_string(),
+            if parsed.encrypted { w.yes } else { w.no }.to_string(),
         ]);
         if let Body::UrlVerification { challenge } = &event.body {
             envelope.add_row(vec!["challenge".to_string(), opt(challenge)]);
             envelope.add_row(vec![
-                "respond with".to_string(),
+                w.respond_with.to_string(),
                 text(&challenge_response(challenge.as_deref())),
             ]);
             envelope.add_row(vec![
                 "token".to_string(),
                 if env.token.is_some() {
-                    "present (checked by verify)"
+                    w.token_present
                 } else {
-                    "absent"
+                    w.token_absent
                 }
                 .to_string(),
             ]);
@@ -124,7 +126,7 @@ impl Renderer for TableRenderer {
             }
             Body::Approval(a) => {
                 let mut t = new_table(self.width);
-                t.set_header(vec!["notification", ""]);
+                t.set_header(vec![w.notification, ""]);
                 t.add_row(vec!["notification_id".to_string(), opt(&a.notification_id)]);
                 t.add_row(vec!["helpdesk_id".to_string(), opt(&a.helpdesk_id)]);
                 t.add_row(vec!["approve_status".to_string(), opt(&a.approve_status)]);
@@ -132,9 +134,9 @@ impl Renderer for TableRenderer {
             }
             Body::Other { keys } => {
                 let mut t = new_table(self.width);
-                t.set_header(vec!["event keys"]);
+                t.set_header(vec![w.event_keys]);
                 t.add_row(vec![if keys.is_empty() {
-                    s.dim("(none)")
+                    s.dim(w.none)
                 } else {
                     text(&keys.join(", "))
                 }]);
@@ -149,17 +151,22 @@ impl Renderer for TableRenderer {
         if summary.records + summary.bad <= 1 {
             return Ok(());
         }
+        let w = self.style.words();
         let types: Vec<String> = summary
             .by_type
             .iter()
             .map(|(t, n)| format!("{n} {t}"))
             .collect();
-        let records = plural(summary.records, "record");
-        let bad = plural(summary.bad, "bad record");
+        let records = w.count(summary.records, Noun::Record);
+        let bad = w.count(summary.bad, Noun::BadRecord);
         let line = if types.is_empty() {
-            format!("{records}, {bad}")
+            format!("{records}{}{bad}", w.comma())
         } else {
-            format!("{records} ({}), {bad}", types.join(", "))
+            format!(
+                "{records}{}{}{bad}",
+                w.parenthesized(&types.join(w.comma())),
+                w.comma()
+            )
         };
         writeln!(out, "\n{}", self.style.dim(&text(&line)))
     }
@@ -189,7 +196,7 @@ fn users(s: &Style, users: Option<&Vec<User>>) -> String {
         Some(list) if !list.is_empty() => {
             text(&list.iter().map(User::short).collect::<Vec<_>>().join("\n"))
         }
-        Some(_) => s.dim("(none)"),
+        Some(_) => s.dim(s.words().none),
         None => s.dim("-"),
     }
 }
@@ -197,7 +204,7 @@ fn users(s: &Style, users: Option<&Vec<User>>) -> String {
 fn ticket_table(s: &Style, t: &Ticket, width: Option<usize>) -> Grid {
     let opt = |v: &Option<String>| v.as_deref().map_or_else(|| s.dim("-"), text);
     let mut table = new_table(width);
-    table.set_header(vec![s.bold("ticket"), String::new()]);
+    table.set_header(vec![s.bold(s.words().ticket), String::new()]);
     let rows: Vec<(&str, String)> = vec![
         ("ticket_id", opt(&t.ticket_id)),
         ("helpdesk_id", opt(&t.helpdesk_id)),
@@ -235,7 +242,7 @@ fn ticket_table(s: &Style, t: &Ticket, width: Option<usize>) -> Grid {
                         .collect::<Vec<_>>()
                         .join("\n"),
                 ),
-                Some(_) => s.dim("(none)"),
+                Some(_) => s.dim(s.words().none),
                 None => s.dim("-"),
             },
         ),
@@ -247,16 +254,17 @@ fn ticket_table(s: &Style, t: &Ticket, width: Option<usize>) -> Grid {
 }
 
 fn transition_table(s: &Style, transitions: &[Transition], width: Option<usize>) -> Grid {
+    let w = s.words();
     let mut table = new_table(width);
     table.set_header(vec![
         s.bold("old_object → object"),
-        s.bold("before"),
-        s.bold("after"),
+        s.bold(w.before),
+        s.bold(w.after),
         String::new(),
     ]);
     if transitions.is_empty() {
         table.add_row(vec![
-            s.dim("(no old_object fields)"),
+            s.dim(w.no_old_object_fields),
             String::new(),
             String::new(),
             String::new(),
@@ -266,9 +274,9 @@ fn transition_table(s: &Style, transitions: &[Transition], width: Option<usize>)
         let from = t.from.as_ref().map_or_else(|| s.dim("-"), |v| cell(s, v));
         let to = t.to.as_ref().map_or_else(|| s.dim("-"), |v| cell(s, v));
         let (from, to, mark) = if t.changed {
-            (s.red(&from), s.green(&to), s.yellow("changed"))
+            (s.red(&from), s.green(&to), s.yellow(w.changed))
         } else {
-            (from, to, s.dim("same"))
+            (from, to, s.dim(w.same))
         };
         table.add_row(vec![text(&t.field), from, to, mark]);
     }
@@ -286,7 +294,7 @@ fn cell(s: &Style, value: &FieldValue) -> String {
 fn message_table(s: &Style, m: &TicketMessage, width: Option<usize>) -> Grid {
     let opt = |v: &Option<String>| v.as_deref().map_or_else(|| s.dim("-"), text);
     let mut table = new_table(width);
-    table.set_header(vec![s.bold("message"), String::new()]);
+    table.set_header(vec![s.bold(s.words().message), String::new()]);
     let content = m.content.as_ref().map(|c| {
         let mut parts = Vec::new();
         if let Some(t) = &c.msg_type {

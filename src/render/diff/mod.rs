@@ -5,8 +5,9 @@ pub mod table;
 
 use std::io::{self, Write};
 
-use super::table::plural;
+use super::words::{Noun, Words};
 use crate::cli::OutputFormat;
+use crate::event::Lang;
 use crate::golden::Difference;
 use crate::input::Location;
 use crate::settings::Settings;
@@ -42,15 +43,24 @@ impl Skipped {
     /// `skipped 2 events (not ...): 1 helpdesk.ticket.created_v1, 1 url_verification`,
     /// or `None` when nothing was skipped.
     pub fn describe(&self, what: &str) -> Option<String> {
+        self.describe_in(Words::of(Lang::En), what)
+    }
+
+    /// [`Skipped::describe`] in the words of a language.
+    pub fn describe_in(&self, w: &Words, what: &str) -> Option<String> {
         if self.0.is_empty() {
             return None;
         }
         let types: Vec<String> = self.0.iter().map(|(t, n)| format!("{n} {t}")).collect();
-        Some(format!(
-            "skipped {} ({what}): {}",
-            plural(self.total(), "event"),
-            types.join(", ")
-        ))
+        let events = w.count(self.total(), Noun::Event);
+        let types = types.join(w.comma());
+        Some(match w.lang {
+            Lang::En => format!("skipped {events} ({what}): {types}"),
+            Lang::Zh => {
+                let what = what.replacen("not ", "非 ", 1).replace(" or ", " 或 ");
+                format!("跳过 {events}（{what}）：{types}")
+            }
+        })
     }
 }
 
@@ -101,79 +111,123 @@ pub const NOT_UPDATES: &str = "not helpdesk.ticket.updated_v1";
 pub const NOT_TICKET_STATES: &str = "not helpdesk.ticket.created_v1 or updated_v1";
 
 impl Totals<'_> {
-    /// The closing line of a run, for people.
-    pub fn line(&self) -> String {
+    /// The closing line of a run, for people, in the words of a language.
+    pub fn line(&self, w: &Words) -> String {
+        let zh = w.lang == Lang::Zh;
         let mut parts = Vec::new();
         let bad = match self {
             Totals::Rows(t) => {
-                let mut first = format!(
-                    "{} ({} changed) from {}",
-                    plural(t.rows, "row"),
-                    t.changed,
-                    plural(t.updates, "ticket update")
-                );
+                let rows = w.count(t.rows, Noun::Row);
+                let updates = w.count(t.updates, Noun::TicketUpdate);
+                let mut first = if zh {
+                    format!("{rows}（{} 行变更），来自 {updates}", t.changed)
+                } else {
+                    format!("{rows} ({} changed) from {updates}", t.changed)
+                };
                 if t.without_old_object > 0 {
-                    first.push_str(&format!(", {} without old_object", t.without_old_object));
+                    first.push_str(&if zh {
+                        format!("，{} 次无 old_object", t.without_old_object)
+                    } else {
+                        format!(", {} without old_object", t.without_old_object)
+                    });
                 }
                 parts.push(first);
-                parts.extend(t.skipped.describe(NOT_UPDATES));
+                parts.extend(t.skipped.describe_in(w, NOT_UPDATES));
                 t.bad
             }
             Totals::Against(t) => {
-                let mut first = if t.differences == 0 {
-                    "no differences".to_string()
-                } else {
-                    plural(t.differences, "difference")
-                };
-                if t.expected == t.actual {
-                    first.push_str(&format!(" ({} on each side", plural(t.expected, "record")));
-                } else {
-                    first.push_str(&format!(
-                        " ({} expected, {} actual",
-                        plural(t.expected, "record"),
-                        t.actual
-                    ));
-                }
-                if t.compared < t.expected.min(t.actual) {
-                    first.push_str(&format!(", {} compared", t.compared));
-                }
-                first.push(')');
-                parts.push(first);
-                if t.ignored > 0 {
-                    parts.push(format!(
-                        "ignored {} under {}",
-                        plural(t.ignored, "difference"),
-                        t.ignore_paths.join(", ")
-                    ));
-                } else if !t.ignore_paths.is_empty() {
-                    parts.push(format!("ignoring {}", t.ignore_paths.join(", ")));
-                }
-                t.bad
+                let (against, bad) = against(w, t);
+                parts.extend(against);
+                bad
             }
             Totals::Timeline(t) => {
-                parts.push(format!(
-                    "{}, {}, {} dropped, {} out of order, {}",
-                    plural(t.tickets, "ticket"),
-                    plural(t.events, "event"),
-                    plural(t.duplicates, "duplicate"),
-                    t.out_of_order,
-                    plural(t.gaps, "gap"),
-                ));
+                let (tickets, events) = (
+                    w.count(t.tickets, Noun::Ticket),
+                    w.count(t.events, Noun::Event),
+                );
+                let (duplicates, gaps) = (
+                    w.count(t.duplicates, Noun::Duplicate),
+                    w.count(t.gaps, Noun::Gap),
+                );
+                parts.push(if zh {
+                    format!(
+                        "{tickets}，{events}，丢弃 {duplicates}，{} 个乱序，{gaps}",
+                        t.out_of_order
+                    )
+                } else {
+                    format!(
+                        "{tickets}, {events}, {duplicates} dropped, {} out of order, {gaps}",
+                        t.out_of_order
+                    )
+                });
                 if t.without_ticket_id > 0 {
-                    parts.push(format!(
-                        "{} without ticket_id",
-                        plural(t.without_ticket_id, "event")
-                    ));
+                    let events = w.count(t.without_ticket_id, Noun::Event);
+                    parts.push(if zh {
+                        format!("{events}无 ticket_id")
+                    } else {
+                        format!("{events} without ticket_id")
+                    });
                 }
-                parts.extend(t.skipped.describe(NOT_TICKET_STATES));
+                parts.extend(t.skipped.describe_in(w, NOT_TICKET_STATES));
                 t.bad
             }
         };
         if bad > 0 {
-            parts.push(plural(bad, "bad record"));
+            parts.push(w.count(bad, Noun::BadRecord));
         }
-        parts.join("; ")
+        parts.join(w.separator)
     }
+}
+
+/// The parts of `diff --against`'s closing line, and its bad records.
+fn against(w: &Words, t: &AgainstTotals) -> (Vec<String>, usize) {
+    let zh = w.lang == Lang::Zh;
+    let mut parts = Vec::new();
+    let mut first = match (t.differences, zh) {
+        (0, false) => "no differences".to_string(),
+        (0, true) => "无差异".to_string(),
+        (n, _) => w.count(n, Noun::Difference),
+    };
+    let mut inner = if t.expected == t.actual {
+        let records = w.count(t.expected, Noun::Record);
+        if zh {
+            format!("每侧 {records}")
+        } else {
+            format!("{records} on each side")
+        }
+    } else {
+        let expected = w.count(t.expected, Noun::Record);
+        if zh {
+            format!("预期 {expected}，实际 {} 条", t.actual)
+        } else {
+            format!("{expected} expected, {} actual", t.actual)
+        }
+    };
+    if t.compared < t.expected.min(t.actual) {
+        inner.push_str(&if zh {
+            format!("，比较 {} 条", t.compared)
+        } else {
+            format!(", {} compared", t.compared)
+        });
+    }
+    first.push_str(&w.parenthesized(&inner));
+    parts.push(first);
+    let paths = t.ignore_paths.join(w.comma());
+    if t.ignored > 0 {
+        let ignored = w.count(t.ignored, Noun::Difference);
+        parts.push(if zh {
+            format!("忽略 {paths} 下的 {ignored}")
+        } else {
+            format!("ignored {ignored} under {paths}")
+        });
+    } else if !t.ignore_paths.is_empty() {
+        parts.push(if zh {
+            format!("忽略 {paths}")
+        } else {
+            format!("ignoring {paths}")
+        });
+    }
+    (parts, t.bad)
 }
 
 /// An output format for `diff`.

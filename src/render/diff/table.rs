@@ -8,8 +8,10 @@ use serde_json::Value;
 
 use super::{DiffRenderer, Row, Totals};
 use crate::event::CodeKind;
+use crate::event::Lang;
 use crate::golden::{Difference, Meaning};
-use crate::render::table::{new_table, plural, terminal_width};
+use crate::render::table::{new_table, terminal_width};
+use crate::render::words::Noun;
 use crate::render::{Style, text};
 use crate::timeline::{Kind, State, Timeline};
 use crate::transition::FieldValue;
@@ -63,7 +65,7 @@ impl DiffTable {
     /// and timestamps (`closed by bot (50)`).
     fn json_cell(&self, value: Option<&Value>, meaning: Option<Meaning>) -> String {
         let Some(value) = value else {
-            return self.style.dim("(absent)");
+            return self.style.dim(self.style.words().absent);
         };
         // JSON escapes C0 controls, not DEL or C1.
         let text = text(&cut(value.to_string()));
@@ -89,20 +91,27 @@ impl DiffTable {
 
     fn notes(&self, t: &Timeline, i: usize, state: &State) -> String {
         let s = &self.style;
+        let w = s.words();
+        let zh = w.lang == Lang::Zh;
         let mut notes = Vec::new();
         if state.kind == Kind::Created {
-            notes.push("created".to_string());
+            notes.push(w.created.to_string());
         }
         if state.updated_at.is_none_or(|u| u < 0) {
-            notes.push(s.dim("placed by create_time"));
+            notes.push(s.dim(w.placed_by_create_time));
         }
         if state.late {
-            notes.push(s.yellow("arrived late"));
+            notes.push(s.yellow(w.arrived_late));
         }
         for gap in t.gaps.iter().filter(|g| g.index == i) {
             let expected = self.coded(gap.field, Some(gap.expected));
             let found = self.coded(gap.field, Some(gap.found));
-            let text = if gap.reported {
+            let name = gap.field.name();
+            let text = if zh && gap.reported {
+                format!("缺口：{name} 原为 {expected}，old_object 为 {found}")
+            } else if zh {
+                format!("缺口：{name} 原为 {expected}，现为 {found}，无 old_object.{name}")
+            } else if gap.reported {
                 format!(
                     "gap: {} was {expected}, old_object says {found}",
                     gap.field.name()
@@ -116,7 +125,7 @@ impl DiffTable {
             };
             notes.push(s.red(&text));
         }
-        notes.join("; ")
+        notes.join(w.separator)
     }
 }
 
@@ -136,10 +145,11 @@ impl DiffRenderer for DiffTable {
         let from = self.field_value(t.from.as_ref());
         let to = self.field_value(t.to.as_ref());
         let s = &self.style;
+        let w = s.words();
         let (from, to, mark) = if t.changed {
-            (s.red(&from), s.green(&to), s.yellow("changed"))
+            (s.red(&from), s.green(&to), s.yellow(w.changed))
         } else {
-            (from, to, s.dim("same"))
+            (from, to, s.dim(w.same))
         };
         let cells = vec![
             text(&row.source.to_string()),
@@ -151,12 +161,12 @@ impl DiffRenderer for DiffTable {
             mark,
         ];
         self.table(&[
-            "source",
+            w.source,
             "ticket_id",
-            "time",
-            "field",
-            "before",
-            "after",
+            w.time,
+            w.field,
+            w.before,
+            w.after,
             "",
         ])
         .add_row(cells);
@@ -172,42 +182,54 @@ impl DiffRenderer for DiffTable {
             self.style
                 .green(&self.json_cell(d.actual.as_ref(), meaning)),
         ];
-        self.table(&["path", "expected", "actual"]).add_row(cells);
+        let w = self.style.words();
+        self.table(&[w.path, w.expected, w.actual]).add_row(cells);
         Ok(())
     }
 
     fn timeline(&mut self, out: &mut dyn Write, t: &Timeline) -> io::Result<()> {
         let s = &self.style;
+        let w = s.words();
+        let zh = w.lang == Lang::Zh;
         if self.timelines > 0 {
             writeln!(out)?;
         }
         self.timelines += 1;
-        let mut facts = vec![plural(t.events(), "event")];
+        let mut facts = vec![w.count(t.events(), Noun::Event)];
         if t.duplicates > 0 {
-            facts.push(format!("{} dropped", plural(t.duplicates, "duplicate")));
+            let duplicates = w.count(t.duplicates, Noun::Duplicate);
+            facts.push(if zh {
+                format!("丢弃 {duplicates}")
+            } else {
+                format!("{duplicates} dropped")
+            });
         }
         if t.out_of_order > 0 {
-            facts.push(format!("{} out of order", t.out_of_order));
+            facts.push(if zh {
+                format!("{} 个乱序", t.out_of_order)
+            } else {
+                format!("{} out of order", t.out_of_order)
+            });
         }
         if !t.gaps.is_empty() {
-            facts.push(s.red(&plural(t.gaps.len(), "gap")));
+            facts.push(s.red(&w.count(t.gaps.len(), Noun::Gap)));
         }
-        writeln!(
-            out,
-            "{} {}",
-            s.bold(&format!("ticket {}:", text(&t.ticket_id))),
-            facts.join(", ")
-        )?;
+        let title = if zh {
+            format!("{} {}：", w.ticket, text(&t.ticket_id))
+        } else {
+            format!("ticket {}:", text(&t.ticket_id))
+        };
+        writeln!(out, "{} {}", s.bold(&title), facts.join(w.comma()))?;
         let mut table = new_table(self.width);
         table.set_header(
             [
                 "#",
                 "updated_at",
                 "event_id",
-                "source",
+                w.source,
                 "stage",
                 "status",
-                "notes",
+                w.notes,
             ]
             .iter()
             .map(|h| s.bold(h))
@@ -236,6 +258,10 @@ impl DiffRenderer for DiffTable {
         if gap {
             writeln!(out)?;
         }
-        writeln!(out, "{}", self.style.dim(&text(&totals.line())))
+        writeln!(
+            out,
+            "{}",
+            self.style.dim(&text(&totals.line(self.style.words())))
+        )
     }
 }
