@@ -43,10 +43,11 @@ fuzz_target!(|data: &[u8]| {
     let line = out.split(|&b| b == b'\n').next().unwrap_or_default();
     serde_json::from_slice::<serde_json::Value>(line).expect("the JSON output is JSON");
     let mut table = TableRenderer::new(style);
-    table.width = if knob & 16 == 0 {
-        None
-    } else {
-        Some(usize::from(knob >> 5) * 8 + 20)
+    table.width = match (knob & 16, knob >> 5) {
+        (0, _) => None,
+        // `COLUMNS` may say anything.
+        (_, 7) => Some(usize::MAX),
+        (_, n) => Some(usize::from(n) * 8 + 20),
     };
     table.parsed(&mut out, &parsed).expect("table render");
     table

@@ -120,7 +120,8 @@ fuzz_target!(|data: &[u8]| {
     let Some((&knob, input)) = data.split_first() else {
         return;
     };
-    let max = [16, 64, 300, 4096, 1 << 20][usize::from(knob % 5)];
+    // The largest bound too: `--max-record-size` may be anything.
+    let max = [16, 64, 300, 4096, 1 << 20, usize::MAX][usize::from(knob % 6)];
     let pieces = 1 + usize::from(knob >> 3);
     let whole = split(input, max, usize::MAX, true, false);
     let lines = 1 + input.iter().filter(|&&b| b == b'\n').count() as u64;

@@ -74,9 +74,10 @@ fuzz_target!(|data: &[u8]| {
         key: Some(&key),
         token: with_token.then_some(&token),
     };
+    // `--now` and `--max-age` may be anything, the extremes included.
     let clock = Clock {
-        now: 1_700_000_000,
-        max_age: (knob & 16 != 0).then_some(300),
+        now: [1_700_000_000, i64::MAX, i64::MIN, 0][usize::from(knob >> 5) & 3],
+        max_age: (knob & 16 != 0).then_some(if knob & 128 == 0 { 300 } else { u64::MAX }),
     };
     let style = Style::new(false, Lang::En, TimeZone::UTC);
     let verdict =
