@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use clap_complete::Shell;
 
 use crate::event::Lang;
+pub use crate::render::OutputFormat;
 use crate::secret::Secret;
 
 const ABOUT: &str = "Decrypt, parse, diff and verify Feishu/Lark helpdesk ticket event callbacks";
@@ -227,13 +228,6 @@ impl Cli {
             Command::Completions { .. } | Command::Man => all,
         }
     }
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    #[default]
-    Table,
-    Json,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

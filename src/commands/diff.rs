@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use serde_json::Value;
 
-use super::parse::event_type_name;
-use super::{Reporter, each_record, records};
+use super::{Reporter, each_record, event_type_name, records};
 use crate::cli::{DiffArgs, OutputFormat};
 use crate::diagnostics;
 use crate::event::{Body, Detail, Event, EventError};
@@ -18,9 +17,10 @@ use crate::input::{Location, RecordError};
 use crate::pipeline::Item;
 use crate::record::{Payload, Record, Settled, not_json, settle};
 use crate::render::diff::json::DiffJson;
+use crate::render::diff::table::DiffTable;
 use crate::render::diff::{
     AgainstTotals, DiffRenderer, NOT_TICKET_STATES, NOT_UPDATES, Row, RowTotals, Skipped,
-    TimelineTotals, Totals, renderer,
+    TimelineTotals, Totals,
 };
 use crate::settings::Settings;
 use crate::timeline::{Added, State, Timelines};
@@ -50,6 +50,16 @@ pub fn run(
         None => rows(files, settings, &mut *render, out, report)?,
     };
     Ok(report.status(status))
+}
+
+/// The renderer for `-o`.
+fn renderer(settings: &Settings) -> Box<dyn DiffRenderer> {
+    match settings.output {
+        OutputFormat::Json => Box::new(DiffJson {
+            style: settings.style.clone(),
+        }),
+        OutputFormat::Table => Box::new(DiffTable::new(settings.style.clone())),
+    }
 }
 
 /// What one record contributes to `diff [FILE...]`, worked out on a

@@ -9,6 +9,7 @@ pub mod verify;
 
 pub use crate::diagnostics::Reporter;
 
+use crate::event::Event;
 use crate::input::{Input, RecordError, RecordStream};
 use crate::pipeline::{self, Item};
 use crate::record::{Payload, Record};
@@ -59,4 +60,18 @@ where
 pub fn decode(item: Item, settings: &Settings) -> Result<Record, RecordError> {
     item.and_then(Payload::from_raw)
         .and_then(|p| p.decode(settings.encrypt_key.as_ref()))
+}
+
+/// An event's type for counts and summaries: `url_verification` for a
+/// challenge, else `header.event_type`.
+pub fn event_type_name(event: &Event) -> &str {
+    if event.is_url_verification() {
+        "url_verification"
+    } else {
+        event
+            .envelope
+            .event_type
+            .as_deref()
+            .unwrap_or("(no event type)")
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{Reporter, each_record};
+use super::{Reporter, each_record, event_type_name};
 use crate::cli::{OutputFormat, ParseArgs};
 use crate::event::{Detail, Event};
 use crate::exit::ExitStatus;
@@ -130,16 +130,4 @@ fn full_event(
     let record = payload.and_then(|p| p.decode(settings.encrypt_key.as_ref()))?;
     let event = Event::of_record(&record, Detail::Full)?;
     Ok((record.location().clone(), record.encrypted(), event))
-}
-
-pub fn event_type_name(event: &Event) -> &str {
-    if event.is_url_verification() {
-        "url_verification"
-    } else {
-        event
-            .envelope
-            .event_type
-            .as_deref()
-            .unwrap_or("(no event type)")
-    }
 }

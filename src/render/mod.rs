@@ -16,6 +16,14 @@ use crate::event::{CodeKind, Event, Lang};
 use crate::input::Location;
 use crate::transition::FieldValue;
 
+/// A table for people, or NDJSON for scripts (`-o`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Json,
+}
+
 /// How values are shown: colour, label language and time zone.
 #[derive(Debug, Clone)]
 pub struct Style {

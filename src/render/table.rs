@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use super::grid::Grid;
 use super::json::challenge_response;
 use super::words::Noun;
+pub use super::words::plural;
 use super::{Parsed, Renderer, Style, Summary, text};
 use crate::event::{Body, CodeKind, Ticket, TicketMessage, User};
 use crate::transition::{FieldValue, Transition};
@@ -169,14 +170,6 @@ impl Renderer for TableRenderer {
             )
         };
         writeln!(out, "\n{}", self.style.dim(&text(&line)))
-    }
-}
-
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 

@@ -75,7 +75,7 @@ impl Words {
                     Noun::Duplicate => "duplicate",
                     Noun::Gap => "gap",
                 };
-                super::table::plural(n, word)
+                plural(n, word)
             }
             Lang::Zh => {
                 let word = match noun {
@@ -109,6 +109,15 @@ impl Words {
             Lang::En => ", ",
             Lang::Zh => "，",
         }
+    }
+}
+
+/// `1 record`, `2 records`: English counts.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -6,11 +6,9 @@ pub mod table;
 use std::io::{self, Write};
 
 use super::words::{Noun, Words};
-use crate::cli::OutputFormat;
 use crate::event::Lang;
 use crate::golden::Difference;
 use crate::input::Location;
-use crate::settings::Settings;
 use crate::timeline::Timeline;
 use crate::transition::Transition;
 
@@ -240,13 +238,4 @@ pub trait DiffRenderer {
 
     /// Called once at the end of a run.
     fn finish(&mut self, out: &mut dyn Write, totals: &Totals<'_>) -> io::Result<()>;
-}
-
-pub fn renderer(settings: &Settings) -> Box<dyn DiffRenderer> {
-    match settings.output {
-        OutputFormat::Json => Box::new(json::DiffJson {
-            style: settings.style.clone(),
-        }),
-        OutputFormat::Table => Box::new(table::DiffTable::new(settings.style.clone())),
-    }
 }
