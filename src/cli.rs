@@ -139,6 +139,26 @@ impl Default for BoundArgs {
     }
 }
 
+/// The options of the commands that stream events to a table or NDJSON
+/// (`parse`, `diff`).
+#[derive(Debug, Default, Args)]
+pub struct StreamOptions {
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
+
+    #[command(flatten)]
+    pub threads: ThreadsArgs,
+
+    #[command(flatten)]
+    pub bound: BoundArgs,
+}
+
 /// Every option a subcommand may take, with the defaults of those it does
 /// not: what [`crate::settings::Settings`] is resolved from. Each
 /// subcommand's `--help` lists only the options that affect it.
@@ -201,18 +221,13 @@ impl Cli {
         };
         match &self.command {
             Command::Decrypt(a) => all.key(&a.key).threads(&a.threads).bound(&a.bound),
-            Command::Parse(a) => all
-                .key(&a.key)
-                .format(&a.format)
-                .view(&a.view)
-                .threads(&a.threads)
-                .bound(&a.bound),
-            Command::Diff(a) => all
-                .key(&a.key)
-                .format(&a.format)
-                .view(&a.view)
-                .threads(&a.threads)
-                .bound(&a.bound),
+            Command::Parse(ParseArgs { options, .. }) | Command::Diff(DiffArgs { options, .. }) => {
+                all.key(&options.key)
+                    .format(&options.format)
+                    .view(&options.view)
+                    .threads(&options.threads)
+                    .bound(&options.bound)
+            }
             Command::Verify(a) => all
                 .key(&a.key)
                 .token(&a.token)
@@ -376,19 +391,7 @@ pub struct ParseArgs {
     pub strict: bool,
 
     #[command(flatten)]
-    pub key: KeyArgs,
-
-    #[command(flatten)]
-    pub format: FormatArgs,
-
-    #[command(flatten)]
-    pub view: ViewArgs,
-
-    #[command(flatten)]
-    pub threads: ThreadsArgs,
-
-    #[command(flatten)]
-    pub bound: BoundArgs,
+    pub options: StreamOptions,
 }
 
 #[derive(Debug, Args)]
@@ -413,19 +416,7 @@ pub struct DiffArgs {
     pub no_default_ignores: bool,
 
     #[command(flatten)]
-    pub key: KeyArgs,
-
-    #[command(flatten)]
-    pub format: FormatArgs,
-
-    #[command(flatten)]
-    pub view: ViewArgs,
-
-    #[command(flatten)]
-    pub threads: ThreadsArgs,
-
-    #[command(flatten)]
-    pub bound: BoundArgs,
+    pub options: StreamOptions,
 }
 
 #[derive(Debug, Args)]
