@@ -23,25 +23,6 @@ fn run_stdin(args: &[&str], stdin: Vec<u8>) -> Output {
         .expect("runs")
 }
 
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("UTF-8 stderr")
-}
-
-fn json_lines(o: &Output) -> Vec<Value> {
-    stdout(o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
-}
-
 fn coded(value: i64, label: &str) -> Value {
     json!({"value": value, "label": label})
 }

@@ -30,10 +30,6 @@ fn format(cmd: &str) -> [&'static str; 2] {
     }
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// Exit 2, every stderr line prefixed, no panic, and each expected text
 /// in stderr.
 fn fails_cleanly(o: &Output, expected: &[&str]) {
@@ -863,13 +859,6 @@ fn with_create_time(create_time: &str) -> String {
     String::from_utf8(read("ticket-updated.json"))
         .expect("UTF-8")
         .replace("\"1608725989000\"", &format!("\"{create_time}\""))
-}
-
-fn json_lines(o: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
 }
 
 #[test]

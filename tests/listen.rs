@@ -63,16 +63,10 @@ enum Secrets {
 
 impl Server {
     fn start(secrets: Secrets, args: &[&str]) -> Server {
-        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("lark-ticket"));
+        let mut cmd = command();
         cmd.arg("listen")
             .args(["--addr", "127.0.0.1:0", "--utc"])
             .args(args)
-            .env_remove("LARK_ENCRYPT_KEY")
-            .env_remove("LARK_VERIFICATION_TOKEN")
-            .env_remove("NO_COLOR")
-            .env_remove("COLUMNS")
-            .env("TZ", "UTC")
-            .current_dir(root())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -3,21 +3,62 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 use assert_cmd::Command as Cmd;
 
-/// The built `lark-ticket` binary, with an environment that does not leak
-/// the developer's own settings into the test.
-pub fn bin() -> Cmd {
-    let mut cmd = Cmd::cargo_bin("lark-ticket").expect("binary is built");
-    cmd.env_remove("LARK_ENCRYPT_KEY")
-        .env_remove("LARK_VERIFICATION_TOKEN")
-        .env_remove("NO_COLOR")
-        .env_remove("COLUMNS")
-        .env("TZ", "UTC")
-        .current_dir(root());
+/// The variables a developer's shell may set that change what the tool
+/// does; every test command starts without them.
+pub const SCRUBBED: &[&str] = &[
+    "LARK_ENCRYPT_KEY",
+    "LARK_VERIFICATION_TOKEN",
+    "NO_COLOR",
+    "COLUMNS",
+];
+
+/// Removes [`SCRUBBED`] from a command's environment.
+pub fn scrub(cmd: &mut Command) -> &mut Command {
+    for name in SCRUBBED {
+        cmd.env_remove(name);
+    }
     cmd
+}
+
+/// The built `lark-ticket` binary as a std command, with an environment
+/// that does not leak the developer's own settings into the test (times in
+/// UTC), run from the repository root.
+pub fn command() -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("lark-ticket"));
+    scrub(&mut cmd).env("TZ", "UTC").current_dir(root());
+    cmd
+}
+
+/// [`command`] with assert_cmd's conveniences (`write_stdin`, ...).
+pub fn bin() -> Cmd {
+    Cmd::from_std(command())
+}
+
+/// The exit code of a finished run.
+pub fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited")
+}
+
+/// What a run printed on stdout, which must be UTF-8.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
+}
+
+/// What a run printed on stderr.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Each line of stdout as JSON (`-o json` prints one object per line).
+pub fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
 }
 
 pub fn root() -> PathBuf {
@@ -98,16 +139,11 @@ pub struct Listen {
 impl Listen {
     pub fn start(args: &[&str], env: &[(&str, &str)]) -> Listen {
         use std::io::{BufRead, Read};
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("lark-ticket"))
+        let mut child = command()
             .args(["listen", "--addr", "127.0.0.1:0", "--utc"])
             .args(args)
-            .env_remove("LARK_ENCRYPT_KEY")
-            .env_remove("LARK_VERIFICATION_TOKEN")
-            .env_remove("NO_COLOR")
-            .env("TZ", "UTC")
             .env("COLUMNS", "200")
             .envs(env.iter().copied())
-            .current_dir(root())
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
