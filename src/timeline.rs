@@ -13,9 +13,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::event::FieldValue;
 use crate::event::{Body, CodeKind, Event};
 use crate::input::Location;
-use crate::transition::FieldValue;
 
 /// Which event put the state on the timeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

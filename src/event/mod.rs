@@ -5,8 +5,8 @@ pub mod fields;
 pub mod labels;
 pub mod raw;
 pub mod ticket;
+pub mod transition;
 
-use crate::transition::{self, Transition};
 pub use fields::{Issue, Issues, Path};
 
 const HEADER: Path<'static> = Path::top("header");
@@ -14,6 +14,7 @@ const EVENT: Path<'static> = Path::top("event");
 pub use labels::{CodeKind, Lang};
 use raw::{RawDoc, RawEvent, RawTicket, Scalar};
 pub use ticket::{Approval, CustomField, Detail, MessageContent, Ticket, TicketMessage, User};
+pub use transition::{FieldValue, Transition};
 
 pub const TICKET_UPDATED: &str = "helpdesk.ticket.updated_v1";
 pub const TICKET_CREATED: &str = "helpdesk.ticket.created_v1";

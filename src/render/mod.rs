@@ -12,9 +12,9 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use owo_colors::OwoColorize;
 
+use crate::event::FieldValue;
 use crate::event::{CodeKind, Event, Lang};
 use crate::input::Location;
-use crate::transition::FieldValue;
 
 /// How values are shown: colour, label language and time zone.
 #[derive(Debug, Clone)]

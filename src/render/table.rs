@@ -12,7 +12,7 @@ use super::json::challenge_response;
 use super::words::Noun;
 use super::{Parsed, Renderer, Style, Summary, text};
 use crate::event::{Body, CodeKind, Ticket, TicketMessage, User};
-use crate::transition::{FieldValue, Transition};
+use crate::event::{FieldValue, Transition};
 
 pub struct TableRenderer {
     pub style: Style,
