@@ -18,5 +18,4 @@ pub mod sanitize;
 pub mod secret;
 pub mod settings;
 pub mod timeline;
-pub mod transition;
 pub mod verify;

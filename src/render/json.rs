@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{Parsed, Renderer, Style};
 use crate::event::{Body, CodeKind, CustomField, Ticket, TicketMessage, User};
-use crate::transition::{FieldValue, Transition};
+use crate::event::{FieldValue, Transition};
 
 pub struct JsonRenderer {
     pub style: Style,

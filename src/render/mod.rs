@@ -12,9 +12,9 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use owo_colors::OwoColorize;
 
+use crate::event::FieldValue;
 use crate::event::{CodeKind, Event, Lang};
 use crate::input::Location;
-use crate::transition::FieldValue;
 
 /// A table for people, or NDJSON for scripts (`-o`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

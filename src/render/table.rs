@@ -13,7 +13,7 @@ use super::words::Noun;
 pub use super::words::plural;
 use super::{Parsed, Renderer, Style, Summary, text};
 use crate::event::{Body, CodeKind, Ticket, TicketMessage, User};
-use crate::transition::{FieldValue, Transition};
+use crate::event::{FieldValue, Transition};
 
 pub struct TableRenderer {
     pub style: Style,

@@ -135,9 +135,9 @@ impl DiffRenderer for DiffJson {
 mod tests {
     use super::*;
     use crate::event::Lang;
+    use crate::event::{FieldValue, Transition};
     use crate::input::Location;
     use crate::render::json::field_value_json;
-    use crate::transition::{FieldValue, Transition};
     use jiff::tz::TimeZone;
 
     /// The row as a `serde_json::Value` (the oracle for the direct writer).

@@ -7,10 +7,10 @@ use std::io::{self, Write};
 
 use super::words::{Noun, Words};
 use crate::event::Lang;
+use crate::event::Transition;
 use crate::golden::Difference;
 use crate::input::Location;
 use crate::timeline::Timeline;
-use crate::transition::Transition;
 
 /// One `old_object` field of one ticket update.
 pub struct Row<'a> {

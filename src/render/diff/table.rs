@@ -8,13 +8,13 @@ use serde_json::Value;
 
 use super::{DiffRenderer, Row, Totals};
 use crate::event::CodeKind;
+use crate::event::FieldValue;
 use crate::event::Lang;
 use crate::golden::{Difference, Meaning};
 use crate::render::table::{new_table, terminal_width};
 use crate::render::words::Noun;
 use crate::render::{Style, text};
 use crate::timeline::{Kind, State, Timeline};
-use crate::transition::FieldValue;
 
 /// Longest JSON shown in a cell before it is cut short (`-o json` has it all).
 const MAX_CELL: usize = 80;

@@ -2,9 +2,10 @@
 
 use serde_json::Value;
 
-use crate::event::fields::{Issues, Path};
-use crate::event::raw::{Nested, RawOld, RawTicket};
-use crate::event::{CodeKind, Ticket};
+use super::fields::{Issues, Path};
+use super::labels::CodeKind;
+use super::raw::{Nested, RawOld, RawTicket};
+use super::ticket::Ticket;
 
 /// The `old_object` fields the schema documents, in display order.
 pub const DOCUMENTED_FIELDS: [&str; 3] = ["stage", "status", "updated_at"];
@@ -98,6 +99,7 @@ impl Transition {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::ticket::Detail;
     use serde_json::json;
 
     fn run(object: Value, old: Value) -> (Vec<Transition>, Issues) {
@@ -108,13 +110,7 @@ mod tests {
             panic!()
         };
         let event = Path::top("event");
-        let ticket = Ticket::read(
-            raw,
-            &event.key("object"),
-            true,
-            crate::event::Detail::Full,
-            &mut issues,
-        );
+        let ticket = Ticket::read(raw, &event.key("object"), true, Detail::Full, &mut issues);
         let old = old.to_string();
         let old: RawOld = serde_json::from_str(&old).unwrap();
         let t = from_old_object(

@@ -1,141 +1,9 @@
-//! Golden comparison: the decoded records of a captured stream against a
-//! checked-in expectation, field by field by JSON path.
-//!
-//! Paths read like jq's without the leading dot: `event.object.status`,
-//! `event.object.agents[0].name`, `["key with.dots"]`. When either side holds
-//! more than one record, each path starts with the record's 0-based index,
-//! as if both streams were slurped into arrays: `[1].event.object.status`.
-
-use std::fmt;
+//! The structural JSON diff: two record streams compared in order, value
+//! by value, with what the ignore paths cover counted and left out.
 
 use serde_json::{Map, Value};
 
-use crate::event::CodeKind;
-
-/// Envelope fields that differ on every delivery.
-pub const DEFAULT_IGNORES: [&str; 3] = ["header.event_id", "header.create_time", "header.token"];
-
-/// One step of a path into a JSON document.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Segment {
-    Key(String),
-    Index(usize),
-}
-
-/// A path to leave out of the comparison, with everything under it.
-/// `*` (or `[]`, `[*]`) matches any one key or index.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IgnorePath {
-    text: String,
-    segments: Vec<Step>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Step {
-    Key(String),
-    Index(usize),
-    Any,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid path {path:?}: {reason}")]
-pub struct PathError {
-    pub path: String,
-    pub reason: &'static str,
-}
-
-impl IgnorePath {
-    pub fn parse(text: &str) -> Result<IgnorePath, PathError> {
-        let fail = |reason| PathError {
-            path: text.to_string(),
-            reason,
-        };
-        // Accept jq's leading dot.
-        let body = text.strip_prefix('.').unwrap_or(text);
-        if body.is_empty() {
-            return Err(fail("empty path"));
-        }
-        let mut segments = Vec::new();
-        let mut rest = body;
-        let mut expect_key = true;
-        while !rest.is_empty() {
-            if let Some(after) = rest.strip_prefix('[') {
-                let (step, remainder) =
-                    bracket(after).ok_or_else(|| fail("unclosed or bad [...]"))?;
-                segments.push(step);
-                rest = remainder;
-                expect_key = false;
-            } else if let Some(after) = rest.strip_prefix('.') {
-                if expect_key {
-                    return Err(fail("empty key"));
-                }
-                rest = after;
-                expect_key = true;
-                if rest.is_empty() {
-                    return Err(fail("ends with '.'"));
-                }
-            } else {
-                if !expect_key {
-                    return Err(fail("expected '.' or '[' after ']'"));
-                }
-                let end = rest.find(['.', '[']).unwrap_or(rest.len());
-                let key = &rest[..end];
-                segments.push(if key == "*" {
-                    Step::Any
-                } else {
-                    Step::Key(key.to_string())
-                });
-                rest = &rest[end..];
-                expect_key = false;
-            }
-        }
-        Ok(IgnorePath {
-            text: text.to_string(),
-            segments,
-        })
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    /// The path is this one or under it.
-    fn covers(&self, path: &[Segment]) -> bool {
-        self.segments.len() <= path.len()
-            && self
-                .segments
-                .iter()
-                .zip(path)
-                .all(|(step, seg)| match (step, seg) {
-                    (Step::Any, _) => true,
-                    (Step::Key(a), Segment::Key(b)) => a == b,
-                    (Step::Index(a), Segment::Index(b)) => a == b,
-                    _ => false,
-                })
-    }
-}
-
-/// `[N]`, `[*]`, `[]` or `["key"]`, after the `[`: the step and what follows `]`.
-fn bracket(text: &str) -> Option<(Step, &str)> {
-    if let Some(rest) = text.strip_prefix(']') {
-        return Some((Step::Any, rest));
-    }
-    if text.starts_with('"') {
-        // A JSON string, then `]`.
-        let mut de = serde_json::Deserializer::from_str(text).into_iter::<String>();
-        let key = de.next()?.ok()?;
-        let rest = text.get(de.byte_offset()..)?.strip_prefix(']')?;
-        return Some((Step::Key(key), rest));
-    }
-    let (inside, rest) = text.split_once(']')?;
-    if inside == "*" {
-        return Some((Step::Any, rest));
-    }
-    if inside.is_empty() || !inside.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((Step::Index(inside.parse().ok()?), rest))
-}
+use super::path::{IgnorePath, Segment, write_path};
 
 /// One place where the two sides differ. `None` means absent on that side
 /// (a missing key, element or record).
@@ -159,80 +27,6 @@ impl Difference {
         }
         write_path(&mut out, &self.path);
         out
-    }
-
-    /// What the path means in a Lark event, for labelling its values.
-    pub fn meaning(&self) -> Option<Meaning> {
-        Meaning::of(&self.path)
-    }
-}
-
-fn write_path(out: &mut String, path: &[Segment]) {
-    for seg in path {
-        match seg {
-            Segment::Index(i) => out.push_str(&format!("[{i}]")),
-            Segment::Key(k) if is_plain_key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Segment::Key(k) => {
-                out.push('[');
-                out.push_str(&Value::String(k.clone()).to_string());
-                out.push(']');
-            }
-        }
-    }
-}
-
-fn is_plain_key(key: &str) -> bool {
-    key != "*"
-        && !key.is_empty()
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
-impl fmt::Display for Segment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = String::new();
-        write_path(&mut s, std::slice::from_ref(self));
-        f.write_str(&s)
-    }
-}
-
-/// What a value at a path is, in the event schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Meaning {
-    Code(CodeKind),
-    /// Milliseconds since the epoch (a number, or a string for `header.create_time`).
-    Time,
-}
-
-impl Meaning {
-    fn of(path: &[Segment]) -> Option<Meaning> {
-        let keys: Vec<&str> = path
-            .iter()
-            .map(|s| match s {
-                Segment::Key(k) => Some(k.as_str()),
-                Segment::Index(_) => None,
-            })
-            .collect::<Option<_>>()?;
-        match keys.as_slice() {
-            ["header", "create_time"] => Some(Meaning::Time),
-            ["event", "sender_type"] => Some(Meaning::Code(CodeKind::SenderType)),
-            ["event", "object" | "old_object" | "ticket", field] => match *field {
-                "stage" => Some(Meaning::Code(CodeKind::Stage)),
-                "status" => Some(Meaning::Code(CodeKind::Status)),
-                "score" => Some(Meaning::Code(CodeKind::Score)),
-                "solve" => Some(Meaning::Code(CodeKind::Solve)),
-                "channel" => Some(Meaning::Code(CodeKind::Channel)),
-                "created_at" | "updated_at" | "closed_at" => Some(Meaning::Time),
-                _ => None,
-            },
-            _ => None,
-        }
     }
 }
 
@@ -406,30 +200,6 @@ mod tests {
     }
 
     #[test]
-    fn parses_paths() {
-        let p = IgnorePath::parse(r#"event.object.agents[0]["a.b"].*[]"#).unwrap();
-        assert_eq!(
-            p.segments,
-            [
-                Step::Key("event".into()),
-                Step::Key("object".into()),
-                Step::Key("agents".into()),
-                Step::Index(0),
-                Step::Key("a.b".into()),
-                Step::Any,
-                Step::Any,
-            ]
-        );
-        assert_eq!(
-            IgnorePath::parse(".header.token").unwrap().segments.len(),
-            2
-        );
-        for bad in ["", ".", "a..b", "a.", "a[", "a[x]", "a[0]b", r#"a["x"#] {
-            assert!(IgnorePath::parse(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
     fn equal_documents() {
         let v = json!({"a":[1,{"b":null}],"c":"x"});
         let c = compare(&v, &v, &[]);
@@ -507,27 +277,5 @@ mod tests {
         assert_eq!(c.compared, 2);
         assert_eq!(c.differences[1].expected, None);
         assert_eq!(c.differences[1].actual, Some(json!({"a":5})));
-    }
-
-    #[test]
-    fn meanings() {
-        let m = |p: &[&str]| {
-            Meaning::of(
-                &p.iter()
-                    .map(|k| Segment::Key(k.to_string()))
-                    .collect::<Vec<_>>(),
-            )
-        };
-        assert_eq!(
-            m(&["event", "object", "status"]),
-            Some(Meaning::Code(CodeKind::Status))
-        );
-        assert_eq!(
-            m(&["event", "old_object", "stage"]),
-            Some(Meaning::Code(CodeKind::Stage))
-        );
-        assert_eq!(m(&["event", "object", "updated_at"]), Some(Meaning::Time));
-        assert_eq!(m(&["header", "create_time"]), Some(Meaning::Time));
-        assert_eq!(m(&["event", "object", "ticket_id"]), None);
     }
 }
