@@ -18,7 +18,8 @@ use crate::input::{Location, RecordError};
 use crate::listen::answer::{self, Outcome};
 use crate::listen::capture::{self, CaptureFile};
 use crate::listen::forward::Forwarder;
-use crate::listen::http::{Connection, Head, ReadError, Response};
+use crate::listen::request::{Connection, Head, ReadError};
+use crate::listen::response::Response;
 use crate::listen::{self, FORWARD_TIMEOUT, Listener, PLATFORM_DEADLINE, READ_TIMEOUT};
 use crate::render::json::parsed_json;
 use crate::render::table::{TableRenderer, terminal_width};
@@ -277,7 +278,7 @@ impl Session<'_> {
         let location = Location::new(Arc::from("request"), self.requests);
         let ours = Response::json(
             status,
-            &json!({"msg": crate::listen::http::reason(status), "error": message}),
+            &json!({"msg": crate::listen::response::reason(status), "error": message}),
         );
         if let Err(e) = conn.respond(&ours) {
             diagnostics::warning(format_args!(

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::http::Response;
+use super::response::Response;
 use crate::event::{Body, Detail, Event};
 use crate::input::{Location, Raw, RawRecord, RecordError};
 use crate::record::{Payload, Record};

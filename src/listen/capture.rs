@@ -11,7 +11,7 @@ use anyhow::Context;
 use base64::Engine;
 use serde_json::{Map, Value, json};
 
-use super::http::Head;
+use super::request::Head;
 use crate::input::Location;
 
 pub struct CaptureFile {

@@ -10,7 +10,8 @@
 pub mod answer;
 pub mod capture;
 pub mod forward;
-pub mod http;
+pub mod request;
+pub mod response;
 
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
