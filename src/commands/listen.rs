@@ -203,7 +203,8 @@ impl Session<'_> {
             now: received_at.div_euclid(1000),
             max_age: self.max_age,
         };
-        let outcome = answer::answer(location.clone(), &record, secrets, clock, &s.style);
+        let payload = capture::payload(location.clone(), &head, &body);
+        let outcome = answer::answer(payload, secrets, clock, &s.style);
         let forwarded = self.forwarder.as_ref().map(|f| f.forward(&head, &body));
         let sent = match &forwarded {
             None => outcome.response.clone(),

@@ -1,13 +1,13 @@
 //! What to answer one event request with, decided by the same code the other
-//! subcommands run on a capture: the request is read back from its capture
-//! record, decrypted, parsed and checked by `verify`, so replaying the
-//! capture reproduces the verdict.
+//! subcommands run on a capture: the request is the payload its capture
+//! record replays as (see [`super::capture::payload`]), decrypted, parsed
+//! and checked by `verify`, so replaying the capture reproduces the verdict.
 
 use serde_json::{Value, json};
 
 use super::response::Response;
 use crate::event::{Body, Detail, Event};
-use crate::input::{Location, Raw, RawRecord, RecordError};
+use crate::input::RecordError;
 use crate::record::{Payload, Record};
 use crate::render::Style;
 use crate::verify::{self, Clock, Decoded, Secrets, Status, Verdict};
@@ -31,10 +31,9 @@ pub struct Outcome {
     pub error: Option<RecordError>,
 }
 
-/// Decides the answer to one capture record (see [`super::capture::record`]).
+/// Decides the answer to one request's payload, or to why it is none.
 pub fn answer(
-    location: Location,
-    capture_record: &Value,
+    payload: Result<Payload, RecordError>,
     secrets: Secrets<'_>,
     clock: Clock,
     style: &Style,
@@ -47,15 +46,7 @@ pub fn answer(
         skipped: None,
         error: None,
     };
-    let bytes = match serde_json::to_vec(capture_record) {
-        Ok(bytes) => bytes,
-        Err(e) => return outcome.fail(500, RecordError::new(location, e.to_string())),
-    };
-    let raw = match Raw::document(bytes) {
-        Ok(raw) => raw,
-        Err(e) => return outcome.fail(500, RecordError::new(location, e.to_string())),
-    };
-    let payload = match Payload::from_raw(RawRecord { location, raw }) {
+    let payload = match payload {
         Ok(payload) => payload,
         Err(e) => return outcome.fail(400, e),
     };
