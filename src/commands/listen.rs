@@ -26,7 +26,7 @@ use crate::render::table::{TableRenderer, terminal_width};
 use crate::render::{Parsed, Renderer, text};
 use crate::settings::Settings;
 use crate::verify::report as show;
-use crate::verify::{Clock, Secrets};
+use crate::verify::{self, Clock, Secrets};
 
 /// The longest answer body shown in the table.
 const SHOWN_BODY: usize = 200;
@@ -204,7 +204,9 @@ impl Session<'_> {
             max_age: self.max_age,
         };
         let payload = capture::payload(location.clone(), &head, &body);
-        let outcome = answer::answer(payload, secrets, clock, &s.style);
+        let outcome = answer::answer(payload, secrets, clock, |h, d, e, secrets, clock| {
+            verify::verify_decoded(h, d, e, secrets, clock, &s.style)
+        });
         let forwarded = self.forwarder.as_ref().map(|f| f.forward(&head, &body));
         let sent = match &forwarded {
             None => outcome.response.clone(),

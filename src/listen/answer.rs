@@ -7,9 +7,8 @@ use serde_json::{Value, json};
 
 use super::response::Response;
 use crate::event::{Body, Detail, Event};
-use crate::input::RecordError;
+use crate::input::{Headers, RecordError};
 use crate::record::{Payload, Record};
-use crate::render::Style;
 use crate::verify::{self, Clock, Decoded, Secrets, Status, Verdict};
 
 /// Said when events are accepted unchecked.
@@ -32,12 +31,23 @@ pub struct Outcome {
 }
 
 /// Decides the answer to one request's payload, or to why it is none.
-pub fn answer(
+/// `check` runs verify's checks: [`verify::verify_decoded`], given by the
+/// caller with how a check's details write times.
+pub fn answer<C>(
     payload: Result<Payload, RecordError>,
     secrets: Secrets<'_>,
     clock: Clock,
-    style: &Style,
-) -> Outcome {
+    check: C,
+) -> Outcome
+where
+    C: FnOnce(
+        &Headers,
+        Decoded<'_>,
+        Option<&Event>,
+        Secrets<'_>,
+        Clock,
+    ) -> Result<Verdict, verify::NeedsKey>,
+{
     let mut outcome = Outcome {
         response: success(),
         record: None,
@@ -81,7 +91,7 @@ pub fn answer(
         (None, None) => return outcome.status_from_error(),
     };
     let checked = event.as_ref().and_then(|e| e.as_ref().ok());
-    match verify::verify_decoded(&headers, body, checked, secrets, clock, style) {
+    match check(&headers, body, checked, secrets, clock) {
         Ok(verdict) => outcome.verdict = Some(verdict),
         Err(verify::NeedsKey) => outcome.skipped = Some(NO_KEY),
     }
