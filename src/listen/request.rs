@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use super::response::{self, Response};
 
+/// How long a client has to send a whole request, head and body.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest request head (request line and headers).
 pub const MAX_HEAD: usize = 64 * 1024;
 /// Most headers in one request.
