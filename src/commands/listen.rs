@@ -30,6 +30,46 @@ pub fn run(
     out: &mut dyn Write,
     report: &mut Reporter,
 ) -> anyhow::Result<ExitStatus> {
+    let (listener, mut receiver) = start(args, settings, report)?;
+    let stop = listen::stop_on_ctrl_c();
+    let mut session = Session {
+        settings,
+        out,
+        report,
+        table: (settings.output == OutputFormat::Table)
+            .then(|| DeliveryTable::new(settings.style.clone())),
+        answered: BTreeMap::new(),
+        failed_checks: false,
+    };
+    while args.max_requests.is_none_or(|n| receiver.requests < n) {
+        match listener.accept(&stop) {
+            None => break,
+            Some(Err(e)) => warn(session.report, format_args!("accepting a connection: {e}")),
+            Some(Ok(stream)) => match receiver.serve(stream) {
+                Served::Gone(None) => {}
+                Served::Gone(Some(e)) => {
+                    warn(session.report, format_args!("a connection failed: {e}"))
+                }
+                Served::Answered(exchange) => session.account(&exchange)?,
+            },
+        }
+    }
+    session.stopped(receiver.requests);
+    let status = if session.failed_checks {
+        ExitStatus::Negative
+    } else {
+        ExitStatus::Success
+    };
+    Ok(session.report.status(status))
+}
+
+/// Checks the flags, opens what they name and starts listening, saying
+/// where (and warning when that is risky).
+fn start<'a>(
+    args: &'a ListenArgs,
+    settings: &'a Settings,
+    report: &mut Reporter,
+) -> anyhow::Result<(Listener, Receiver<'a>)> {
     if !args.path.starts_with('/') {
         anyhow::bail!("--path must start with '/', got {:?}", args.path);
     }
@@ -73,9 +113,8 @@ pub fn run(
     if let Some(path) = &args.capture {
         diagnostics::status(format_args!("capturing to {}", path.display()));
     }
-    let stop = listen::stop_on_ctrl_c();
     let style = &settings.style;
-    let mut receiver = Receiver {
+    let receiver = Receiver {
         path: &args.path,
         max_body: args.max_body_size,
         max_age: args.max_age,
@@ -96,47 +135,7 @@ pub fn run(
         capture,
         requests: 0,
     };
-    let mut session = Session {
-        settings,
-        out,
-        report,
-        table: (settings.output == OutputFormat::Table).then(|| DeliveryTable::new(style.clone())),
-        answered: BTreeMap::new(),
-        failed_checks: false,
-    };
-    while args.max_requests.is_none_or(|n| receiver.requests < n) {
-        match listener.accept(&stop) {
-            None => break,
-            Some(Err(e)) => warn(session.report, format_args!("accepting a connection: {e}")),
-            Some(Ok(stream)) => match receiver.serve(stream) {
-                Served::Gone(None) => {}
-                Served::Gone(Some(e)) => {
-                    warn(session.report, format_args!("a connection failed: {e}"))
-                }
-                Served::Answered(exchange) => session.answered(&exchange)?,
-            },
-        }
-    }
-    let counts: Vec<String> = session
-        .answered
-        .iter()
-        .map(|(status, n)| format!("{n} × {status}"))
-        .collect();
-    diagnostics::status(format_args!(
-        "stopped after {} ({})",
-        plural(receiver.requests as usize, "request"),
-        if counts.is_empty() {
-            "none answered".to_string()
-        } else {
-            format!("answered {}", counts.join(", "))
-        }
-    ));
-    let status = if session.failed_checks {
-        ExitStatus::Negative
-    } else {
-        ExitStatus::Success
-    };
-    Ok(session.report.status(status))
+    Ok((listener, receiver))
 }
 
 /// A warning that names no request, counted with the others.
@@ -160,7 +159,7 @@ struct Session<'a> {
 
 impl Session<'_> {
     /// Counts one answered request, reports what went wrong, and shows it.
-    fn answered(&mut self, x: &Exchange) -> anyhow::Result<()> {
+    fn account(&mut self, x: &Exchange) -> anyhow::Result<()> {
         *self.answered.entry(x.sent).or_default() += 1;
         let report = &mut *self.report;
         if let Kind::Event {
@@ -211,6 +210,24 @@ impl Session<'_> {
             Kind::NotForUs(_) => {}
         }
         self.show(&delivery(x))
+    }
+
+    /// The closing status line: requests, and how each was answered.
+    fn stopped(&self, requests: u64) {
+        let counts: Vec<String> = self
+            .answered
+            .iter()
+            .map(|(status, n)| format!("{n} × {status}"))
+            .collect();
+        diagnostics::status(format_args!(
+            "stopped after {} ({})",
+            plural(requests as usize, "request"),
+            if counts.is_empty() {
+                "none answered".to_string()
+            } else {
+                format!("answered {}", counts.join(", "))
+            }
+        ));
     }
 
     /// One delivery, as a JSON line or as the table view; in the table,
