@@ -1,5 +1,8 @@
-//! The local receiver behind `listen`: an HTTP/1.1 listener, the answer to
-//! each request, capture records, and forwarding to the user's handler.
+//! The local receiver behind `listen`: an HTTP/1.1 listener (here), each
+//! request from accept to answer ([`serve`]), read ([`request`]), decided
+//! ([`answer`]), captured ([`capture`]), forwarded to the user's handler
+//! ([`forward`]) and answered ([`response`]). It answers with data; how a
+//! request is shown is `render::delivery`'s.
 //!
 //! The HTTP layer is `httparse` (the request parser hyper uses; already in
 //! the tree through ureq) over `std::net`, not a server crate: owning the
