@@ -1,15 +1,14 @@
 //! What to answer one event request with, decided by the same code the other
-//! subcommands run on a capture: the request is read back from its capture
-//! record, decrypted, parsed and checked by `verify`, so replaying the
-//! capture reproduces the verdict.
+//! subcommands run on a capture: the request is the payload its capture
+//! record replays as (see [`super::capture::payload`]), decrypted, parsed
+//! and checked by `verify`, so replaying the capture reproduces the verdict.
 
 use serde_json::{Value, json};
 
-use super::http::Response;
+use super::response::Response;
 use crate::event::{Body, Detail, Event};
-use crate::input::{Location, Raw, RawRecord, RecordError};
+use crate::input::{Headers, RecordError};
 use crate::record::{Payload, Record};
-use crate::render::Style;
 use crate::verify::{self, Clock, Decoded, Secrets, Status, Verdict};
 
 /// Said when events are accepted unchecked.
@@ -31,14 +30,24 @@ pub struct Outcome {
     pub error: Option<RecordError>,
 }
 
-/// Decides the answer to one capture record (see [`super::capture::record`]).
-pub fn answer(
-    location: Location,
-    capture_record: &Value,
+/// Decides the answer to one request's payload, or to why it is none.
+/// `check` runs verify's checks: [`verify::verify_decoded`], given by the
+/// caller with how a check's details write times.
+pub fn answer<C>(
+    payload: Result<Payload, RecordError>,
     secrets: Secrets<'_>,
     clock: Clock,
-    style: &Style,
-) -> Outcome {
+    check: C,
+) -> Outcome
+where
+    C: FnOnce(
+        &Headers,
+        Decoded<'_>,
+        Option<&Event>,
+        Secrets<'_>,
+        Clock,
+    ) -> Result<Verdict, verify::NeedsKey>,
+{
     let mut outcome = Outcome {
         response: success(),
         record: None,
@@ -47,15 +56,7 @@ pub fn answer(
         skipped: None,
         error: None,
     };
-    let bytes = match serde_json::to_vec(capture_record) {
-        Ok(bytes) => bytes,
-        Err(e) => return outcome.fail(500, RecordError::new(location, e.to_string())),
-    };
-    let raw = match Raw::document(bytes) {
-        Ok(raw) => raw,
-        Err(e) => return outcome.fail(500, RecordError::new(location, e.to_string())),
-    };
-    let payload = match Payload::from_raw(RawRecord { location, raw }) {
+    let payload = match payload {
         Ok(payload) => payload,
         Err(e) => return outcome.fail(400, e),
     };
@@ -90,7 +91,7 @@ pub fn answer(
         (None, None) => return outcome.status_from_error(),
     };
     let checked = event.as_ref().and_then(|e| e.as_ref().ok());
-    match verify::verify_decoded(&headers, body, checked, secrets, clock, style) {
+    match check(&headers, body, checked, secrets, clock) {
         Ok(verdict) => outcome.verdict = Some(verdict),
         Err(verify::NeedsKey) => outcome.skipped = Some(NO_KEY),
     }

@@ -9,10 +9,11 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use base64::Engine;
-use serde_json::{Map, Value, json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::http::Head;
-use crate::input::Location;
+use super::request::Head;
+use crate::input::{Headers, Location, Raw, RawRecord, RecordError};
+use crate::record::Payload;
 
 pub struct CaptureFile {
     file: File,
@@ -58,7 +59,7 @@ impl CaptureFile {
     }
 
     /// Appends one record and flushes it; returns where it starts.
-    pub fn append(&mut self, record: &Value) -> io::Result<Location> {
+    pub fn append(&mut self, record: &impl Serialize) -> io::Result<Location> {
         let mut line = serde_json::to_vec(record)?;
         line.push(b'\n');
         self.file.write_all(&line)?;
@@ -72,37 +73,131 @@ impl CaptureFile {
 /// `{"headers":{...},"body":"..."|"body_base64":"...","received_at","method","path"}`:
 /// the exact body, every header with its name as received (repeated names
 /// become arrays), the time in ms since the epoch, the request target.
-pub fn record(head: &Head, body: &[u8], received_at: i64) -> Value {
-    let mut headers = Map::new();
-    for (name, value) in &head.headers {
-        match headers.get_mut(name) {
-            None => {
-                headers.insert(name.clone(), json!(value));
-            }
-            Some(Value::Array(values)) => values.push(json!(value)),
-            Some(first) => *first = json!([first.take(), value]),
+/// Serialized straight from the request, as one line of the capture file.
+pub struct CaptureRecord<'a> {
+    head: &'a Head,
+    body: &'a [u8],
+    received_at: i64,
+}
+
+/// The capture record of one request.
+pub fn record<'a>(head: &'a Head, body: &'a [u8], received_at: i64) -> CaptureRecord<'a> {
+    CaptureRecord {
+        head,
+        body,
+        received_at,
+    }
+}
+
+impl Serialize for CaptureRecord<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut record = serializer.serialize_map(Some(5))?;
+        record.serialize_entry("headers", &Grouped(grouped(&self.head.headers)))?;
+        match std::str::from_utf8(self.body) {
+            Ok(text) => record.serialize_entry("body", text)?,
+            Err(_) => record.serialize_entry(
+                "body_base64",
+                &base64::engine::general_purpose::STANDARD.encode(self.body),
+            )?,
+        }
+        record.serialize_entry("received_at", &self.received_at)?;
+        record.serialize_entry("method", &self.head.method)?;
+        record.serialize_entry("path", &self.head.target)?;
+        record.end()
+    }
+}
+
+/// The payload of one request, as its capture record replays: the exact
+/// body and the headers as the record holds them (grouped by name).
+pub fn payload(location: Location, head: &Head, body: &[u8]) -> Result<Payload, RecordError> {
+    let mut headers = Headers::new();
+    for (name, values) in grouped(&head.headers) {
+        for value in values {
+            headers.push(name, value);
         }
     }
-    let mut record = Map::new();
-    record.insert("headers".into(), Value::Object(headers));
-    match std::str::from_utf8(body) {
-        Ok(text) => record.insert("body".into(), json!(text)),
-        Err(_) => record.insert(
-            "body_base64".into(),
-            json!(base64::engine::general_purpose::STANDARD.encode(body)),
-        ),
-    };
-    record.insert("received_at".into(), json!(received_at));
-    record.insert("method".into(), json!(head.method));
-    record.insert("path".into(), json!(head.target));
-    Value::Object(record)
+    Payload::from_raw(RawRecord {
+        location,
+        raw: Raw::Http {
+            method: head.method.clone(),
+            path: head.target.clone(),
+            headers,
+            body: body.to_vec(),
+        },
+    })
+}
+
+/// Header values by exact name, names in the order they first appear: a
+/// JSON object holds each name once.
+fn grouped(headers: &[(String, String)]) -> Vec<(&str, Vec<&str>)> {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (name, value) in headers {
+        match groups.iter_mut().find(|(n, _)| n == name) {
+            Some((_, values)) => values.push(value),
+            None => groups.push((name, vec![value])),
+        }
+    }
+    groups
+}
+
+/// Header groups as a JSON object: a name seen once has its value, a
+/// repeated one an array of them.
+struct Grouped<'a>(Vec<(&'a str, Vec<&'a str>)>);
+
+impl Serialize for Grouped<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, values) in &self.0 {
+            match values.as_slice() {
+                [one] => map.serialize_entry(name, one)?,
+                many => map.serialize_entry(name, many)?,
+            }
+        }
+        map.end()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Raw, RawRecord};
-    use crate::record::{Origin, Payload};
+    use crate::record::Origin;
+    use serde_json::{Map, Value, json};
+
+    /// The capture record of a request as the file holds it, read back.
+    fn record(head: &Head, body: &[u8], received_at: i64) -> Value {
+        serde_json::from_slice(
+            &serde_json::to_vec(&super::record(head, body, received_at)).unwrap(),
+        )
+        .unwrap()
+    }
+
+    /// The record as a `serde_json::Value` was built before it was
+    /// serialized straight from the request: the file format to keep.
+    fn record_as_value(head: &Head, body: &[u8], received_at: i64) -> Value {
+        let mut headers = Map::new();
+        for (name, value) in &head.headers {
+            match headers.get_mut(name) {
+                None => {
+                    headers.insert(name.clone(), json!(value));
+                }
+                Some(Value::Array(values)) => values.push(json!(value)),
+                Some(first) => *first = json!([first.take(), value]),
+            }
+        }
+        let mut record = Map::new();
+        record.insert("headers".into(), Value::Object(headers));
+        match std::str::from_utf8(body) {
+            Ok(text) => record.insert("body".into(), json!(text)),
+            Err(_) => record.insert(
+                "body_base64".into(),
+                json!(base64::engine::general_purpose::STANDARD.encode(body)),
+            ),
+        };
+        record.insert("received_at".into(), json!(received_at));
+        record.insert("method".into(), json!(head.method));
+        record.insert("path".into(), json!(head.target));
+        Value::Object(record)
+    }
 
     fn head(headers: &[(&str, &str)]) -> Head {
         Head {
@@ -160,5 +255,57 @@ mod tests {
             std::fs::read_to_string(&path).unwrap(),
             "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n{\"d\":4}\n"
         );
+    }
+
+    #[test]
+    fn the_file_format_is_kept_byte_for_byte() {
+        let h = head(&[
+            ("Host", "x"),
+            ("x-a", "1"),
+            ("X-A", "2"),
+            ("x-a", "3"),
+            ("x-b", "\u{9b}\"\n"),
+            ("x-a", "4"),
+            ("x-c", ""),
+        ]);
+        for body in [
+            &b""[..],
+            b"{\"a\":\"\xff\"}",
+            "{\"\u{5f20}\":\"\\u0000\"}\r\n".as_bytes(),
+        ] {
+            let line = serde_json::to_vec(&super::record(&h, body, -1)).unwrap();
+            let before = serde_json::to_vec(&record_as_value(&h, body, -1)).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&line),
+                String::from_utf8_lossy(&before)
+            );
+        }
+    }
+
+    #[test]
+    fn a_live_payload_is_its_replayed_record() {
+        let h = head(&[
+            ("X-Lark-Signature", "ab"),
+            ("x-a", "1"),
+            ("x-lark-signature", "cd"),
+            ("x-a", "2"),
+        ]);
+        let body = b"{\"encrypt\":\"abc\"}\n";
+        let at = Location::new(Arc::from("t"), 1);
+        let live = payload(at, &h, body).unwrap();
+        let again = replay(&record(&h, body, 0));
+        assert_eq!(live.headers, again.headers);
+        assert_eq!(live.body, again.body);
+        assert_eq!(live.encrypted_field(), again.encrypted_field());
+        assert_eq!(live.method, again.method);
+        assert_eq!(live.path, again.path);
+        let bad = payload(Location::new(Arc::from("t"), 1), &h, b"[1]").unwrap_err();
+        let at = Location::new(Arc::from("t"), 1);
+        let replayed = Payload::from_raw(RawRecord {
+            location: at,
+            raw: Raw::document(serde_json::to_vec(&record(&h, b"[1]", 0)).unwrap()).unwrap(),
+        })
+        .unwrap_err();
+        assert_eq!(bad, replayed);
     }
 }

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use ureq::Agent;
 
-use super::http::{Head, Response};
+use super::request::Head;
+use super::response::Response;
 
 /// Headers that describe one hop, not the request: the client sets its own.
 const HOP_BY_HOP: &[&str] = &[

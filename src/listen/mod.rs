@@ -1,5 +1,8 @@
-//! The local receiver behind `listen`: an HTTP/1.1 listener, the answer to
-//! each request, capture records, and forwarding to the user's handler.
+//! The local receiver behind `listen`: an HTTP/1.1 listener (here), each
+//! request from accept to answer ([`serve`]), read ([`request`]), decided
+//! ([`answer`]), captured ([`capture`]), forwarded to the user's handler
+//! ([`forward`]) and answered ([`response`]). It answers with data; how a
+//! request is shown is `render::delivery`'s.
 //!
 //! The HTTP layer is `httparse` (the request parser hyper uses; already in
 //! the tree through ureq) over `std::net`, not a server crate: owning the
@@ -10,7 +13,9 @@
 pub mod answer;
 pub mod capture;
 pub mod forward;
-pub mod http;
+pub mod request;
+pub mod response;
+pub mod serve;
 
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
@@ -24,8 +29,6 @@ use anyhow::Context;
 
 /// The default bound on a request body (`--max-body-size`).
 pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
-/// How long a client has to send a whole request, head and body.
-pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long the user's handler has to answer a forwarded request. The
 /// platform itself gives up after 3 s; a slower answer is still shown.
 pub const FORWARD_TIMEOUT: Duration = Duration::from_secs(10);
@@ -54,17 +57,18 @@ impl Listener {
         Ok(Listener { listener, addr })
     }
 
-    /// The next connection, or `None` once `stop` is set.
-    pub fn accept(&self, stop: &AtomicBool) -> Option<TcpStream> {
+    /// The next connection, or `None` once `stop` is set. A failed accept
+    /// (out of file descriptors and the like) is returned after a pause,
+    /// for the caller to report before it goes on.
+    pub fn accept(&self, stop: &AtomicBool) -> Option<io::Result<TcpStream>> {
         while !stop.load(Ordering::SeqCst) {
             match self.listener.accept() {
-                Ok((stream, _)) => return Some(stream),
+                Ok((stream, _)) => return Some(Ok(stream)),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => std::thread::sleep(POLL),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    // Out of file descriptors and the like: wait, then go on.
-                    diagnostics::warning(format_args!("accepting a connection: {e}"));
                     std::thread::sleep(POLL * 4);
+                    return Some(Err(e));
                 }
             }
         }

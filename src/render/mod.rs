@@ -1,5 +1,6 @@
 //! Output formats: one file each behind the [`Renderer`] trait.
 
+pub mod delivery;
 pub mod diff;
 pub mod grid;
 pub mod json;

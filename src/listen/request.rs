@@ -1,18 +1,21 @@
-//! Just enough HTTP/1.1 to receive webhook callbacks from an untrusted
-//! network: one request per connection, a bounded head and body, and one
-//! deadline over every read, so no client can stall the receiver for long or
-//! make it hold more than the bound in memory.
+//! The reading side of just enough HTTP/1.1 to receive webhook callbacks
+//! from an untrusted network: one request per connection, a bounded head
+//! and body, and one deadline over every read, so no client can stall the
+//! receiver for long or make it hold more than the bound in memory. The
+//! answer is written by [`super::response`].
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use super::response::{self, Response};
+
+/// How long a client has to send a whole request, head and body.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest request head (request line and headers).
 pub const MAX_HEAD: usize = 64 * 1024;
 /// Most headers in one request.
 const MAX_HEADERS: usize = 128;
-/// How long unread bytes are drained after answering, at most.
-const LINGER: Duration = Duration::from_millis(300);
 /// Longest chunk-size or trailer line of a chunked body.
 const MAX_LINE: usize = 4096;
 
@@ -286,57 +289,9 @@ impl Connection {
         }
     }
 
-    /// Writes a whole response and closes the connection. Bytes the client
-    /// is still sending (an unread body) are drained for a moment first:
-    /// closing a socket with unread data resets the connection, and the
-    /// client might never see the answer.
-    pub fn respond(mut self, response: &Response) -> io::Result<()> {
-        let head = format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            response.status,
-            reason(response.status),
-            response.content_type,
-            response.body.len()
-        );
-        let written = self
-            .stream
-            .write_all(head.as_bytes())
-            .and_then(|()| self.stream.write_all(&response.body))
-            .and_then(|()| self.stream.flush());
-        let _ = self.stream.shutdown(Shutdown::Write);
-        // Bounded in time, so a client that keeps sending cannot hold the
-        // receiver.
-        let until = Instant::now() + LINGER;
-        let mut sink = [0u8; 16 * 1024];
-        while let Some(left) = until
-            .checked_duration_since(Instant::now())
-            .filter(|d| !d.is_zero())
-        {
-            let _ = self.stream.set_read_timeout(Some(left));
-            match self.stream.read(&mut sink) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
-            }
-        }
-        written
-    }
-}
-
-/// What to answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    pub status: u16,
-    pub content_type: String,
-    pub body: Vec<u8>,
-}
-
-impl Response {
-    pub fn json(status: u16, body: &serde_json::Value) -> Response {
-        Response {
-            status,
-            content_type: "application/json; charset=utf-8".to_string(),
-            body: body.to_string().into_bytes(),
-        }
+    /// Answers and closes the connection (see [`response::send`]).
+    pub fn respond(self, response: &Response) -> io::Result<()> {
+        response::send(self.stream, response)
     }
 }
 
@@ -365,26 +320,10 @@ fn content_length(head: &Head) -> Result<Option<u64>, ReadError> {
     Ok(length)
 }
 
-pub fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        413 => "Content Too Large",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        _ => "",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::TcpListener;
+    use std::net::{Shutdown, TcpListener};
 
     /// Sends `raw` to a fresh connection and reads one request from it.
     fn exchange(raw: &[u8], max: usize) -> Result<(Head, Vec<u8>), ReadError> {
