@@ -65,6 +65,13 @@ impl Reporter {
         warning(format_args!("{location}: {message}"));
     }
 
+    /// A warning about the run rather than a record (a connection that
+    /// failed, a risky setting), counted with the others.
+    pub fn warning_of_run(&mut self, message: impl Display) {
+        self.warnings += 1;
+        warning(message);
+    }
+
     /// Error when any record failed, else the given status.
     pub fn status(&self, otherwise: ExitStatus) -> ExitStatus {
         if self.errors > 0 {

@@ -5,7 +5,6 @@
 //! show a record ([`crate::render::delivery`]).
 
 use std::collections::BTreeMap;
-use std::fmt::Display;
 use std::io::Write;
 
 use super::Reporter;
@@ -44,12 +43,14 @@ pub fn run(
     while args.max_requests.is_none_or(|n| receiver.requests < n) {
         match listener.accept(&stop) {
             None => break,
-            Some(Err(e)) => warn(session.report, format_args!("accepting a connection: {e}")),
+            Some(Err(e)) => session
+                .report
+                .warning_of_run(format_args!("accepting a connection: {e}")),
             Some(Ok(stream)) => match receiver.serve(stream) {
                 Served::Gone(None) => {}
-                Served::Gone(Some(e)) => {
-                    warn(session.report, format_args!("a connection failed: {e}"))
-                }
+                Served::Gone(Some(e)) => session
+                    .report
+                    .warning_of_run(format_args!("a connection failed: {e}")),
                 Served::Answered(exchange) => session.account(&exchange)?,
             },
         }
@@ -87,18 +88,14 @@ fn start<'a>(
     let capture = args.capture.as_deref().map(CaptureFile::open).transpose()?;
     let listener = Listener::bind(&args.addr)?;
     if !listener.addr.ip().is_loopback() {
-        warn(
-            report,
-            format_args!(
-                "listening on {}, which is not a loopback address: anyone who \
+        report.warning_of_run(format_args!(
+            "listening on {}, which is not a loopback address: anyone who \
                  can reach this machine can send requests (and fill the capture file)",
-                listener.addr
-            ),
-        );
+            listener.addr
+        ));
     }
     if settings.encrypt_key.is_none() {
-        warn(
-            report,
+        report.warning_of_run(
             "no Encrypt Key: events are accepted without checking their \
              signature (set LARK_ENCRYPT_KEY or pass --encrypt-key-file to check them)",
         );
@@ -136,12 +133,6 @@ fn start<'a>(
         requests: 0,
     };
     Ok((listener, receiver))
-}
-
-/// A warning that names no request, counted with the others.
-fn warn(report: &mut Reporter, message: impl Display) {
-    report.warnings += 1;
-    diagnostics::warning(message);
 }
 
 /// Where answered requests go: counted, reported, shown.
