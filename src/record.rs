@@ -7,9 +7,9 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 use crate::crypto;
-use crate::event::raw::Kind;
 use crate::event::{Detail, Event, Plain};
 use crate::input::{Headers, Location, Probe, Raw, RawRecord, RecordError, check_line};
+use crate::json::Kind;
 use crate::secret::Secret;
 
 /// What a record from the stream is, as far as the one parse of a plain

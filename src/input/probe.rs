@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Deserializer as _;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::event::raw::{Key, Kind, Scalar, wrong_scalars};
+use crate::json::{Key, Kind, Scalar, wrong_scalars};
 
 /// What one fast pass over a body tells: whether it is an object, its
 /// `encrypt` string, and whether it is a capture record.

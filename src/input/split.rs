@@ -8,7 +8,7 @@ use std::io::{self, Read};
 use std::sync::Arc;
 
 use super::probe::{self, Probe};
-use crate::event::raw::Kind;
+use crate::json::Kind;
 
 use super::headers::Headers;
 use super::location::{Location, RecordError};
