@@ -6,6 +6,7 @@ mod location;
 mod lookahead;
 mod probe;
 mod progress;
+mod scan;
 mod split;
 
 use std::fs::File;

@@ -41,7 +41,7 @@ impl Probe {
     /// when it is valid JSON but not an object.
     pub fn of(bytes: &[u8]) -> Result<Result<Probe, Kind>, serde_json::Error> {
         check_utf8(bytes)?;
-        Probe::of_checked(bytes, super::split::nests_deeper_than(bytes, MAX_DEPTH))
+        Probe::of_checked(bytes, super::scan::nests_deeper_than(bytes, MAX_DEPTH))
     }
 
     /// Like [`Probe::of`], for a record whose depth is known to be within
@@ -119,7 +119,7 @@ pub fn not_utf8(at: usize) -> serde_json::Error {
 /// Checks that bytes are one JSON value nested no deeper than the models
 /// read (UTF-8 is the caller's to check).
 pub fn validate(bytes: &[u8]) -> Result<(), serde_json::Error> {
-    check_syntax(bytes, super::split::nests_deeper_than(bytes, MAX_DEPTH))
+    check_syntax(bytes, super::scan::nests_deeper_than(bytes, MAX_DEPTH))
 }
 
 /// Checks the syntax of a JSON text that first nests too deep at

@@ -13,6 +13,7 @@ use crate::json::Kind;
 use super::headers::Headers;
 use super::location::{Location, RecordError};
 use super::lookahead::{Known, Lookahead};
+use super::scan::{JsonScan, depth_scan, scan_json};
 
 const CHUNK: usize = 256 * 1024;
 
@@ -85,22 +86,6 @@ impl RawRecord {
 pub fn check_line(location: &Location, bytes: &[u8]) -> Result<Result<Probe, Kind>, RecordError> {
     Probe::of_line(bytes)
         .map_err(|e| RecordError::new(location.clone(), json_error_message(&e, location.line)))
-}
-
-/// Incremental state of the scan for the end of a JSON value.
-#[derive(Default)]
-struct JsonScan {
-    depth: usize,
-    /// The deepest nesting seen.
-    max_depth: usize,
-    in_string: bool,
-    escape: bool,
-    /// A raw newline ended a string.
-    broken_string: bool,
-    /// A newline was seen, in a string or not.
-    newline: bool,
-    /// Offset (relative to the record start) scanned so far.
-    offset: usize,
 }
 
 pub struct Splitter<R> {
@@ -790,147 +775,6 @@ impl<R: Read> Iterator for Splitter<R> {
     }
 }
 
-/// Scans for the end of the JSON value starting at `data[0]` (a `{` or `[`),
-/// resuming where the last call stopped. Returns the value's length.
-fn scan_json(scan: &mut JsonScan, data: &[u8]) -> Option<usize> {
-    let mut i = scan.offset;
-    while i < data.len() {
-        if scan.in_string {
-            if scan.escape {
-                scan.escape = false;
-                if data[i] == b'\n' {
-                    scan.in_string = false;
-                    scan.broken_string = true;
-                    scan.newline = true;
-                }
-                i += 1;
-                continue;
-            }
-            // A raw newline cannot be in a valid JSON string, so it ends one
-            // here: every scan is then outside a string at a line start,
-            // which the resync's lookahead relies on. Valid records are
-            // found as before; the string still shows in the message.
-            match string_stop(&data[i..]) {
-                Some(j) => {
-                    i += j;
-                    match data[i] {
-                        b'\\' => scan.escape = true,
-                        b'"' => scan.in_string = false,
-                        _ => {
-                            scan.in_string = false;
-                            scan.broken_string = true;
-                            scan.newline = true;
-                        }
-                    }
-                    i += 1;
-                }
-                None => i = data.len(),
-            }
-            continue;
-        }
-        match data[i] {
-            b'"' => scan.in_string = true,
-            b'\n' => scan.newline = true,
-            b'{' | b'[' => {
-                scan.depth += 1;
-                scan.max_depth = scan.max_depth.max(scan.depth);
-            }
-            b'}' | b']' => {
-                scan.depth = scan.depth.saturating_sub(1);
-                if scan.depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    scan.offset = i;
-    None
-}
-
-/// The offset of the first byte that stops a scan inside a JSON string:
-/// a quote, a backslash or a raw newline. Most strings in an event are
-/// short (keys, ids, names), so the first 32 bytes are searched 8 at a
-/// time in a register, without the call and set-up of a vector search;
-/// longer strings (an `encrypt` ciphertext) go to `memchr`.
-pub(super) fn string_stop(data: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // The high bit of each byte of the result is set where `word` has a
-    // zero byte; the lowest set bit is exact (borrows only run upwards).
-    let zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
-    let mut at = 0;
-    while at < 32 {
-        let Some(chunk) = data.get(at..at + 8) else {
-            break;
-        };
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word);
-        let hits = zero(word ^ (ONES * u64::from(b'"')))
-            | zero(word ^ (ONES * u64::from(b'\\')))
-            | zero(word ^ (ONES * u64::from(b'\n')));
-        if hits != 0 {
-            return Some(at + (hits.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    memchr::memchr3(b'"', b'\\', b'\n', &data[at..]).map(|i| at + i)
-}
-
-/// Where the JSON value starting at `data[0]` first nests deeper than
-/// `max` (the offset of the bracket that opens one level too many), by the
-/// rules of [`scan_json`] (a raw newline ends a string), so that the answer
-/// agrees with the depth that scan counts. Stops there, or at the value's
-/// end.
-pub fn nests_deeper_than(data: &[u8], max: usize) -> Option<usize> {
-    depth_scan(data, max).0
-}
-
-/// [`nests_deeper_than`], and how many bytes it read to know.
-fn depth_scan(data: &[u8], max: usize) -> (Option<usize>, usize) {
-    let (mut depth, mut i) = (0usize, 0);
-    while i < data.len() {
-        match data[i] {
-            b'"' => {
-                // To the string's end: a quote, or a raw newline (even
-                // escaped); an escape skips the byte after it.
-                i += 1;
-                while let Some(j) = string_stop(&data[i..]) {
-                    i += j;
-                    if data[i] == b'\\' && data.get(i + 1).is_some_and(|&b| b != b'\n') {
-                        i += 2;
-                        continue;
-                    }
-                    if data[i] == b'\\' {
-                        i += 1;
-                    }
-                    break;
-                }
-                if i >= data.len() {
-                    return (None, data.len());
-                }
-            }
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > max {
-                    return (Some(i), i + 1);
-                }
-            }
-            b'}' | b']' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return (None, i + 1);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    (None, data.len())
-}
-
 /// How far the check of a record's syntax read: to its error, or to where
 /// the record nests too deep (where the parse stops), or all of it. (For
 /// the splitter's count of the bytes it examines.)
@@ -1131,6 +975,21 @@ mod tests {
     }
 
     #[test]
+    fn brackets_in_a_string_cut_by_the_bound_are_no_depth() {
+        // The string never ends within the bound: what is past its quote
+        // is in it, not 300 levels of nesting.
+        let input = format!("{{\"a\":\"{}\n{{\"b\":1}}\n", "[".repeat(300));
+        let out: Vec<_> = Splitter::new(input.as_bytes(), Arc::from("t"), 200).collect();
+        assert!(
+            out[0]
+                .as_ref()
+                .is_err_and(|e| e.message.contains("exceeds the 200 byte bound")),
+            "{out:?}"
+        );
+        assert!(out[1].as_ref().is_ok_and(|r| r.location.line == 2));
+    }
+
+    #[test]
     fn records_across_chunk_boundaries() {
         let record = format!("{{\"k\":\"{}\\\"\"}}", "y".repeat(CHUNK / 3));
         let input = format!("{record}\n").repeat(10);
@@ -1144,62 +1003,6 @@ mod tests {
     #[test]
     fn bom_is_skipped() {
         assert_eq!(split("\u{feff}{\"a\":1}"), [ok(1, "{\"a\":1}")]);
-    }
-
-    proptest::proptest! {
-        /// The depth check that stops early agrees with the depth the scan
-        /// for a record's end counts, strings (escaped, broken by a raw
-        /// newline) included: the splitter uses one or the other depending
-        /// on how it found the record, and the verdict must not differ.
-        #[test]
-        fn depth_check_agrees_with_the_scan(
-            body in proptest::collection::vec(proptest::sample::select(b"{}[]\"\\\n a:,".to_vec()), 0..80),
-            max in 0usize..6,
-        ) {
-            let mut data = vec![b'['];
-            data.extend(&body);
-            let mut scan = JsonScan::default();
-            if let Some(len) = scan_json(&mut scan, &data) {
-                let record = &data[..len];
-                let at = nests_deeper_than(record, max);
-                proptest::prop_assert_eq!(at.is_some(), scan.max_depth > max, "{:?}", String::from_utf8_lossy(record));
-                if let Some(at) = at {
-                    let opens = matches!(record[at], b'{' | b'[');
-                    proptest::prop_assert!(opens);
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn string_stop_finds_what_memchr_finds() {
-        // Every length and position up to past the register-sized part,
-        // among filler bytes that stress the bit trick (0x00, 0x01, the
-        // stop bytes plus or minus one, high bytes).
-        let fillers = [
-            b'a', 0x00, 0x01, b'!', b'#', b'[', b']', 0x0b, 0x80, 0xa2, 0xff,
-        ];
-        for len in 0..48 {
-            for filler in fillers {
-                let mut data = vec![filler; len];
-                assert_eq!(string_stop(&data), None, "{len} {filler}");
-                for at in 0..len {
-                    for stop in [b'"', b'\\', b'\n'] {
-                        data[at] = stop;
-                        let expected = memchr::memchr3(b'"', b'\\', b'\n', &data);
-                        assert_eq!(string_stop(&data), expected, "{len} {filler} {at}");
-                        assert_eq!(expected, Some(at));
-                        // A later stop byte does not move the first.
-                        if at + 1 < len {
-                            data[len - 1] = b'"';
-                            assert_eq!(string_stop(&data), Some(at));
-                            data[len - 1] = filler;
-                        }
-                        data[at] = filler;
-                    }
-                }
-            }
-        }
     }
 
     #[test]
