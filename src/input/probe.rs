@@ -7,6 +7,8 @@ use std::fmt;
 use serde::Deserializer as _;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::check::{MAX_DEPTH, check_syntax, check_utf8};
+use super::scan::nests_deeper_than;
 use crate::json::{Key, Kind, Scalar, wrong_scalars};
 
 /// What one fast pass over a body tells: whether it is an object, its
@@ -41,7 +43,7 @@ impl Probe {
     /// when it is valid JSON but not an object.
     pub fn of(bytes: &[u8]) -> Result<Result<Probe, Kind>, serde_json::Error> {
         check_utf8(bytes)?;
-        Probe::of_checked(bytes, super::scan::nests_deeper_than(bytes, MAX_DEPTH))
+        Probe::of_checked(bytes, nests_deeper_than(bytes, MAX_DEPTH))
     }
 
     /// Like [`Probe::of`], for a record whose depth is known to be within
@@ -98,60 +100,6 @@ impl Probe {
         Ok(probed)
     }
 }
-
-/// Checks that bytes are UTF-8, naming where they stop being.
-fn check_utf8(bytes: &[u8]) -> Result<(), serde_json::Error> {
-    if simdutf8::basic::from_utf8(bytes).is_ok() {
-        return Ok(());
-    }
-    // The fast check says only whether; the standard one says where.
-    let at = std::str::from_utf8(bytes)
-        .err()
-        .map_or(0, |e| e.valid_up_to());
-    Err(not_utf8(at))
-}
-
-/// The error for a record that is not UTF-8 from byte `at` on.
-pub fn not_utf8(at: usize) -> serde_json::Error {
-    serde::de::Error::custom(format_args!("invalid UTF-8 at byte {at}"))
-}
-
-/// Checks that bytes are one JSON value nested no deeper than the models
-/// read (UTF-8 is the caller's to check).
-pub fn validate(bytes: &[u8]) -> Result<(), serde_json::Error> {
-    check_syntax(bytes, super::scan::nests_deeper_than(bytes, MAX_DEPTH))
-}
-
-/// Checks the syntax of a JSON text that first nests too deep at
-/// `too_deep_at` (if it does): a syntax error before that point, else the
-/// depth. Only the bytes before it are parsed: records nested in a bad one
-/// are each checked in turn, and parsing each through every level to its
-/// end would make the resync quadratic.
-pub fn check_syntax(bytes: &[u8], too_deep_at: Option<usize>) -> Result<(), serde_json::Error> {
-    let Some(at) = too_deep_at else {
-        serde_json::from_slice::<IgnoredAny>(bytes)?;
-        return Ok(());
-    };
-    // The text ends inside an array or object there, so a parse that
-    // finds nothing wrong before it stops at the end of input.
-    match serde_json::from_slice::<IgnoredAny>(&bytes[..at.min(bytes.len())]) {
-        Err(e) if !e.is_eof() => Err(e),
-        _ => Err(too_deep()),
-    }
-}
-
-/// The error for a record nested deeper than [`MAX_DEPTH`].
-pub fn too_deep() -> serde_json::Error {
-    serde::de::Error::custom(format_args!(
-        "recursion limit exceeded: nested more than {MAX_DEPTH} levels deep"
-    ))
-}
-
-/// The deepest nesting a record may have: serde_json's own limit (it
-/// stops at 128 levels), so that whatever passes here also parses into a
-/// `serde_json::Value`. Skipping a value does not recurse, so the probe
-/// would accept any depth without this check.
-pub const MAX_DEPTH: usize = 127;
 
 struct ProbeVisitor;
 
