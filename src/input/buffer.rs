@@ -77,7 +77,7 @@ impl<R: Read> Buffer<R> {
 
     /// The buffered bytes from absolute offset `at` (at or after the start
     /// of the buffer) on.
-    pub(super) fn from_offset(&self, at: u64) -> &[u8] {
+    pub(super) fn buffered_from(&self, at: u64) -> &[u8] {
         let from = (at - self.base) as usize;
         self.buf.get(from..).unwrap_or_default()
     }

@@ -147,7 +147,7 @@ impl Utf8Seen {
             return Ok(());
         }
         if !self.bad {
-            let rest = &input.from_offset(self.to)[..(end - self.to) as usize];
+            let rest = &input.buffered_from(self.to)[..(end - self.to) as usize];
             *scanned += rest.len() as u64;
             if simdutf8::basic::from_utf8(rest).is_ok() {
                 self.to = end;

@@ -91,7 +91,7 @@ impl Resync {
             if lookahead.at() - start > max_record as u64 {
                 break Ahead::OverBound;
             }
-            let unscanned = input.from_offset(lookahead.at());
+            let unscanned = input.buffered_from(lookahead.at());
             if !unscanned.is_empty() {
                 lookahead.scan(unscanned);
                 *scanned += unscanned.len() as u64;

@@ -276,8 +276,8 @@ impl<R: Read> Iterator for Splitter<R> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::buffer::CHUNK;
     use super::*;
-    use crate::input::buffer::CHUNK;
 
     type Split = Vec<Result<(u64, String), (u64, String)>>;
 
