@@ -11,12 +11,12 @@ use super::parse::event_type_name;
 use super::{Reporter, each_record, records};
 use crate::cli::{DiffArgs, OutputFormat};
 use crate::diagnostics;
-use crate::event::{Body, Detail, Event, EventError};
+use crate::event::{Body, Detail, Event, EventError, Settled, settle};
 use crate::exit::ExitStatus;
 use crate::golden::{self, DEFAULT_IGNORES, IgnorePath};
 use crate::input::{Location, RecordError};
 use crate::pipeline::Item;
-use crate::record::{Payload, Record, Settled, not_json, settle};
+use crate::record::{Payload, Record, not_json};
 use crate::render::diff::json::DiffJson;
 use crate::render::diff::{
     AgainstTotals, DiffRenderer, NOT_TICKET_STATES, NOT_UPDATES, Row, RowTotals, Skipped,

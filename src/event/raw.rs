@@ -38,17 +38,6 @@ lenient_struct!(
     }
 );
 
-impl RawDoc<'_> {
-    /// What [`crate::input::Probe`] finds in the same document.
-    pub fn probe(&self) -> crate::input::Probe {
-        crate::input::Probe::from_members(
-            self.encrypt.as_ref(),
-            self.headers.as_ref(),
-            self.body.is_some() || self.body_base64.is_some(),
-        )
-    }
-}
-
 lenient_struct!(
     /// Schema 2.0 `header`.
     RawHeader {

@@ -6,17 +6,18 @@
 use super::headers::Headers;
 use super::location::{Location, RecordError};
 use super::message::json_error_message;
-use super::probe::Probe;
+use super::probe::Members;
 use crate::json::Kind;
 
 /// A record as found in the stream, before capture records are unwrapped.
 #[derive(Debug)]
 pub enum Raw {
     /// A JSON document: its exact bytes (checked to be valid JSON), and
-    /// what the same pass found out about it (`Err(kind)`: not an object).
+    /// the members the same pass, the probe, found in it (`Err(kind)`: not
+    /// an object).
     Json {
         bytes: Vec<u8>,
-        probe: Result<Probe, Kind>,
+        probe: Result<Members, Kind>,
     },
     /// A JSON record on a line of its own whose checks are left to the
     /// thread that uses it ([`Splitter::deferring`]): its end was found,
@@ -39,7 +40,7 @@ impl Raw {
     /// A JSON document given whole (not found in a stream): validated and
     /// probed like the splitter's.
     pub fn document(bytes: Vec<u8>) -> Result<Raw, serde_json::Error> {
-        let probe = Probe::of(&bytes)?;
+        let probe = Members::of(&bytes)?;
         Ok(Raw::Json { bytes, probe })
     }
 }
@@ -70,7 +71,7 @@ impl RawRecord {
 /// Checks and probes the bytes of a [`Raw::Unchecked`] record found at
 /// `location`; a bad one gives the very error the splitter would have
 /// given in its place.
-pub fn check_line(location: &Location, bytes: &[u8]) -> Result<Result<Probe, Kind>, RecordError> {
-    Probe::of_line(bytes)
+pub fn check_line(location: &Location, bytes: &[u8]) -> Result<Result<Members, Kind>, RecordError> {
+    Members::of_line(bytes)
         .map_err(|e| RecordError::new(location.clone(), json_error_message(&e, location.line)))
 }

@@ -17,7 +17,7 @@ use super::check::{self, MAX_DEPTH, Utf8Seen, parsed_len};
 use super::http::{is_request_line, read_capture};
 use super::location::{Location, RecordError};
 use super::message::{self, PREVIEW, json_error_message};
-use super::probe::Probe;
+use super::probe::Members;
 use super::raw::{Raw, RawRecord};
 use super::resync::{Ahead, Resync};
 use super::scan::{JsonScan, scan_json};
@@ -209,7 +209,7 @@ impl<R: Read> Splitter<R> {
             .and_then(|()| {
                 let bytes = &self.input.rest()[..len];
                 let too_deep_at = check::too_deep_at(bytes, depth, &mut self.scanned);
-                let probed = Probe::of_checked(bytes, too_deep_at);
+                let probed = Members::of_checked(bytes, too_deep_at);
                 self.scanned += parsed_len(bytes, too_deep_at, probed.as_ref().err()) as u64;
                 probed
             });
