@@ -52,13 +52,14 @@ pub fn set<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 /// Defines a struct of lenient fields and a map visitor that fills them:
 /// duplicate keys keep the last value (as a JSON object would), unknown keys
 /// are skipped (or, with `rest`, kept whole), and with `keys` every key is
-/// recorded in order.
+/// recorded in order. The names it uses are the caller's to import:
+/// `Key` and `set` from here, and serde's and std's as usual.
 macro_rules! lenient_struct {
     (@other $map:ident, $key:ident, $out:ident) => {
-        $map.next_value::<::serde::de::IgnoredAny>()?;
+        $map.next_value::<IgnoredAny>()?;
     };
     (@other $map:ident, $key:ident, $out:ident, $rest:ident) => {{
-        let value: ::serde_json::Value = $map.next_value()?;
+        let value: Value = $map.next_value()?;
         match $out.$rest.iter_mut().find(|(k, _)| *k == $key) {
             Some(slot) => slot.1 = value,
             None => $out.$rest.push(($key.clone(), value)),
@@ -69,28 +70,28 @@ macro_rules! lenient_struct {
         #[derive(Clone, Debug, Default)]
         pub struct $name<'a> {
             $(pub $field: Option<$ty>,)*
-            $(pub $keys: Vec<::std::borrow::Cow<'a, str>>,)?
-            $(pub $rest: Vec<(::std::borrow::Cow<'a, str>, ::serde_json::Value)>,)?
-            _borrow: ::std::marker::PhantomData<&'a ()>,
+            $(pub $keys: Vec<Cow<'a, str>>,)?
+            $(pub $rest: Vec<(Cow<'a, str>, Value)>,)?
+            _borrow: PhantomData<&'a ()>,
         }
 
-        impl<'de: 'a, 'a> ::serde::Deserialize<'de> for $name<'a> {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V<'a>(::std::marker::PhantomData<&'a ()>);
-                impl<'de: 'a, 'a> ::serde::de::Visitor<'de> for V<'a> {
+        impl<'de: 'a, 'a> Deserialize<'de> for $name<'a> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V<'a>(PhantomData<&'a ()>);
+                impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
                     type Value = $name<'a>;
 
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                         f.write_str(concat!("a ", stringify!($name), " object"))
                     }
 
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                         let mut out = $name::default();
-                        while let Some($crate::json::Key(key)) = map.next_key::<$crate::json::Key<'de>>()? {
+                        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
                             match key.as_ref() {
-                                $($json => $crate::json::set(&mut map, &mut out.$field)?,)*
+                                $($json => set(&mut map, &mut out.$field)?,)*
                                 _ => {
-                                    $crate::json::lenient_struct!(@other map, key, out $(, $rest)?);
+                                    lenient_struct!(@other map, key, out $(, $rest)?);
                                 }
                             }
                             $(out.$keys.push(key);)?
@@ -98,7 +99,7 @@ macro_rules! lenient_struct {
                         Ok(out)
                     }
                 }
-                d.deserialize_map(V(::std::marker::PhantomData))
+                d.deserialize_map(V(PhantomData))
             }
         }
     };

@@ -22,36 +22,36 @@ struct NestedVisitor<T>(PhantomData<T>);
 
 /// The `visit_*` methods of a visitor for every JSON scalar, each giving
 /// `$wrap(kind)`: what a visitor that wants an object or an array returns
-/// for a value of the wrong type.
+/// for a value of the wrong type. The caller imports [`Kind`].
 macro_rules! wrong_scalars {
     (|$kind:ident| $wrap:expr) => {
         fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            let $kind = $crate::json::Kind::Null;
+            let $kind = Kind::Null;
             Ok($wrap)
         }
 
         fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            let $kind = $crate::json::Kind::Bool;
+            let $kind = Kind::Bool;
             Ok($wrap)
         }
 
         fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            let $kind = $crate::json::Kind::Number;
+            let $kind = Kind::Number;
             Ok($wrap)
         }
 
         fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            let $kind = $crate::json::Kind::Number;
+            let $kind = Kind::Number;
             Ok($wrap)
         }
 
         fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            let $kind = $crate::json::Kind::Number;
+            let $kind = Kind::Number;
             Ok($wrap)
         }
 
         fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-            let $kind = $crate::json::Kind::String;
+            let $kind = Kind::String;
             Ok($wrap)
         }
     };
