@@ -10,6 +10,7 @@ pub mod event;
 pub mod exit;
 pub mod golden;
 pub mod input;
+pub mod json;
 pub mod listen;
 pub mod pipeline;
 pub mod record;

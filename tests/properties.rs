@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 use lark_ticket::crypto;
-use lark_ticket::event::{Detail, Event, Lang, Plain};
-use lark_ticket::input::{Probe, Raw, RawRecord, Splitter};
-use lark_ticket::record::{Origin, Payload, Settled, settle};
+use lark_ticket::event::{Detail, Event, Lang, Plain, Settled, settle};
+use lark_ticket::input::{Raw, RawRecord, Splitter};
+use lark_ticket::record::{Origin, Payload, Probe};
 use lark_ticket::render::Style;
 use lark_ticket::secret::Secret;
 use lark_ticket::verify::{self, Clock, Content, Request, Secrets, Status, sign};

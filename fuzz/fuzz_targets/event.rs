@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 use lark_ticket::event::{Detail, Event, Lang, Plain};
-use lark_ticket::input::{Location, Probe};
+use lark_ticket::input::Location;
+use lark_ticket::record::Probe;
 use lark_ticket::render::json::JsonRenderer;
 use lark_ticket::render::table::TableRenderer;
 use lark_ticket::render::{Parsed, Renderer, Style, Summary};

@@ -9,9 +9,9 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use lark_ticket::event::{Detail, Event};
+use lark_ticket::event::{Detail, Event, Settled, settle};
 use lark_ticket::input::{Raw, RawRecord, Splitter};
-use lark_ticket::record::{Origin, Payload, Settled, settle};
+use lark_ticket::record::{Origin, Payload};
 use libfuzzer_sys::fuzz_target;
 
 /// Hands out the input `step` bytes per read, so records straddle reads.

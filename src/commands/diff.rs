@@ -10,12 +10,12 @@ use serde_json::Value;
 use super::{Reporter, each_record, event_type_name, records};
 use crate::cli::{DiffArgs, OutputFormat};
 use crate::diagnostics;
-use crate::event::{Body, Detail, Event, EventError};
+use crate::event::{Body, Detail, Event, EventError, Settled, settle};
 use crate::exit::ExitStatus;
 use crate::golden::{self, DEFAULT_IGNORES, IgnorePath};
 use crate::input::{Location, RecordError};
 use crate::pipeline::Item;
-use crate::record::{Payload, Record, Settled, not_json, settle};
+use crate::record::{Payload, Record, not_json};
 use crate::render::diff::json::DiffJson;
 use crate::render::diff::table::DiffTable;
 use crate::render::diff::{

@@ -4,11 +4,11 @@ use std::io::Write;
 
 use super::{Reporter, each_record, event_type_name};
 use crate::cli::{OutputFormat, ParseArgs};
-use crate::event::{Detail, Event};
+use crate::event::{Detail, Event, Settled, settle};
 use crate::exit::ExitStatus;
 use crate::input::{Location, RecordError};
 use crate::pipeline::Item;
-use crate::record::{Payload, Settled, settle};
+use crate::record::Payload;
 use crate::render::json::JsonRenderer;
 use crate::render::table::TableRenderer;
 use crate::render::{Parsed, Renderer, Summary};

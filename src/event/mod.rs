@@ -8,6 +8,7 @@ mod envelope;
 pub mod fields;
 pub mod labels;
 pub mod raw;
+mod settle;
 pub mod ticket;
 pub mod transition;
 
@@ -18,6 +19,7 @@ pub use envelope::{Envelope, Schema};
 pub use fields::{Issue, Issues, Path};
 pub use labels::{CodeKind, Lang};
 use raw::{RawDoc, RawEvent, Scalar};
+pub use settle::{Plain, Settled, settle};
 pub use ticket::{Approval, CustomField, Detail, MessageContent, Ticket, TicketMessage, User};
 pub use transition::{FieldValue, Transition};
 
@@ -26,19 +28,6 @@ pub struct Event {
     pub envelope: Envelope,
     pub body: Body,
     pub issues: Vec<Issue>,
-}
-
-/// What one parse of a plain record settles ([`Event::from_plain`]).
-#[derive(Debug)]
-// Short-lived, one per record: boxing the event would cost an allocation
-// per record on the hot path.
-#[allow(clippy::large_enum_variant)]
-pub enum Plain {
-    /// The record is this event.
-    Event(Event),
-    /// The record wraps another (encrypted, or a capture record): what a
-    /// probe of it finds.
-    Wrapper(crate::input::Probe),
 }
 
 /// The payload is not an event callback at all.
@@ -66,27 +55,6 @@ impl Event {
         }
         .map_err(|e| EventError::Malformed(e.to_string()))?;
         Event::from_raw(&raw, detail).map_err(|_| EventError::NotAnEvent(NotAnEvent))
-    }
-
-    /// Reads a plain record the splitter left unchecked
-    /// ([`crate::input::Raw::Unchecked`]) in the one parse that also checks
-    /// it: its event, or what a probe finds when it is an encrypted wrapper
-    /// or a capture record. `None` unless that parse alone settles the
-    /// record (the bytes are UTF-8 and JSON, and an event or a wrapper);
-    /// such a record goes the general way, which reports what is wrong with
-    /// it exactly as the splitter would have. Whatever this gives, the
-    /// general way gives too.
-    pub fn from_plain(bytes: &[u8], detail: Detail) -> Option<Plain> {
-        if let Some(probe) = crate::input::Probe::of_bare_wrapper(bytes) {
-            return Some(Plain::Wrapper(probe));
-        }
-        let text = simdutf8::basic::from_utf8(bytes).ok()?;
-        let raw: RawDoc = serde_json::from_str(text).ok()?;
-        let probe = raw.probe();
-        if probe.encrypt.is_some() || probe.capture_record {
-            return Some(Plain::Wrapper(probe));
-        }
-        Event::from_raw(&raw, detail).ok().map(Plain::Event)
     }
 
     /// The one way a command reads a record's event: from its plaintext

@@ -17,6 +17,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use super::scan::{InString, string_end};
+
 /// What the lookahead knows about a record start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Known {
@@ -101,31 +103,23 @@ impl Lookahead {
         let mut i = 0;
         while i < data.len() {
             if self.in_string {
-                if self.escape {
-                    self.escape = false;
-                    if data[i] == b'\n' {
+                match string_end(&data[i..], self.escape) {
+                    InString::Closed(j) => {
                         self.in_string = false;
+                        self.escape = false;
+                        i += j + 1;
+                    }
+                    InString::Broken(j) => {
+                        self.in_string = false;
+                        self.escape = false;
                         self.line_start = true;
-                        self.last_broken_string = Some(self.at + i as u64);
+                        self.last_broken_string = Some(self.at + (i + j) as u64);
+                        i += j + 1;
                     }
-                    i += 1;
-                    continue;
-                }
-                match super::split::string_stop(&data[i..]) {
-                    Some(j) => {
-                        i += j;
-                        match data[i] {
-                            b'\\' => self.escape = true,
-                            b'"' => self.in_string = false,
-                            _ => {
-                                self.in_string = false;
-                                self.line_start = true;
-                                self.last_broken_string = Some(self.at + i as u64);
-                            }
-                        }
-                        i += 1;
+                    InString::Open { escape } => {
+                        self.escape = escape;
+                        i = data.len();
                     }
-                    None => i = data.len(),
                 }
                 continue;
             }

@@ -1,11 +1,18 @@
 //! Records out of files and stdin: the one input layer every subcommand
 //! shares.
 
+mod buffer;
+mod check;
 mod headers;
+mod http;
 mod location;
 mod lookahead;
+mod message;
 mod probe;
 mod progress;
+mod raw;
+mod resync;
+mod scan;
 mod split;
 
 use std::fs::File;
@@ -13,11 +20,14 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use check::validate;
 pub use headers::Headers;
+pub use http::is_request_line;
 pub use location::{Location, RecordError};
-pub use probe::{Probe, validate};
+pub use probe::Members;
 pub use progress::Progress;
-pub use split::{DEFAULT_MAX_RECORD, Raw, RawRecord, Splitter, check_line, is_request_line};
+pub use raw::{Raw, RawRecord, check_line};
+pub use split::{DEFAULT_MAX_RECORD, Splitter};
 
 /// One input named on the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]

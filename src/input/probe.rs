@@ -1,66 +1,77 @@
-//! One fast pass over a JSON document that validates it and tells what the
-//! record layer needs: whether it is an object, its `encrypt` string, and
-//! whether it is a capture record.
+//! One fast pass over a JSON document that validates it and reports what
+//! the record layer asks of it: whether it is an object, and the top-level
+//! members that tell a wrapper from an event (`encrypt`, `headers`, `body`,
+//! `body_base64`), as found. What those make of the record is the record
+//! layer's to say (`record::Probe`).
 
 use std::fmt;
 
 use serde::Deserializer as _;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::event::raw::{Key, Kind, Scalar, wrong_scalars};
+use super::check::{MAX_DEPTH, check_syntax, check_utf8};
+use super::scan::nests_deeper_than;
+use crate::json::{Key, Kind, Scalar, wrong_scalars};
 
-/// What one fast pass over a body tells: whether it is an object, its
-/// `encrypt` string, and whether it is a capture record.
+/// The top-level members of a JSON object that the record layer reads to
+/// tell what the record is, as found (the last of each when repeated, as
+/// in any JSON object).
 #[derive(Debug, Default)]
-pub struct Probe {
-    /// The `encrypt` member: its string, or the JSON type it has instead.
+pub struct Members {
+    /// `encrypt`: its string, or the JSON type it has instead.
     pub encrypt: Option<Result<String, Kind>>,
-    /// Whether the object has `headers` (an object) and `body`/`body_base64`.
-    pub capture_record: bool,
+    /// `headers`: its JSON type.
+    pub headers: Option<Kind>,
+    /// Whether there is a `body`.
+    pub body: bool,
+    /// Whether there is a `body_base64`.
+    pub body_base64: bool,
 }
 
-impl Probe {
-    /// What the top-level members tell (the last of each when repeated, as
-    /// in any JSON object): `encrypt`, `headers`, and whether there is a
-    /// `body` or `body_base64`.
-    pub fn from_members(
+impl Members {
+    /// The members from their values as read (by the probe, or by any
+    /// other reader of the same document).
+    pub fn from_scalars(
         encrypt: Option<&Scalar<'_>>,
         headers: Option<&Scalar<'_>>,
         body: bool,
-    ) -> Probe {
-        Probe {
+        body_base64: bool,
+    ) -> Members {
+        Members {
             encrypt: encrypt.map(|value| match value {
                 Scalar::Str(s) => Ok(s.to_string()),
                 other => Err(other.kind()),
             }),
-            capture_record: headers == Some(&Scalar::Object) && body,
+            headers: headers.map(Scalar::kind),
+            body,
+            body_base64,
         }
     }
 
     /// Probes (and so validates) a whole JSON document; `Err(kind)` inside
     /// when it is valid JSON but not an object.
-    pub fn of(bytes: &[u8]) -> Result<Result<Probe, Kind>, serde_json::Error> {
+    pub fn of(bytes: &[u8]) -> Result<Result<Members, Kind>, serde_json::Error> {
         check_utf8(bytes)?;
-        Probe::of_checked(bytes, super::split::nests_deeper_than(bytes, MAX_DEPTH))
+        Members::of_checked(bytes, nests_deeper_than(bytes, MAX_DEPTH))
     }
 
-    /// Like [`Probe::of`], for a record whose depth is known to be within
+    /// Like [`Members::of`], for a record whose depth is known to be within
     /// the limit (the splitter counted it).
-    pub fn of_line(bytes: &[u8]) -> Result<Result<Probe, Kind>, serde_json::Error> {
-        if let Some(probe) = Probe::of_bare_wrapper(bytes) {
-            return Ok(Ok(probe));
+    pub fn of_line(bytes: &[u8]) -> Result<Result<Members, Kind>, serde_json::Error> {
+        if let Some(members) = Members::of_bare_wrapper(bytes) {
+            return Ok(Ok(members));
         }
         check_utf8(bytes)?;
-        Probe::of_checked(bytes, None)
+        Members::of_checked(bytes, None)
     }
 
-    /// The probe of an encrypted wrapper written exactly as the platform
+    /// The members of an encrypted wrapper written exactly as the platform
     /// writes it, `{"encrypt":"..."}`, when the string holds only printable
     /// ASCII other than `"` and `\`: the document is then valid JSON and
     /// the string is its bytes, so it needs no parse (for an encrypted
     /// record, that parse over the long ciphertext cost as much as parsing
     /// the event inside). `None` for anything else.
-    pub fn of_bare_wrapper(bytes: &[u8]) -> Option<Probe> {
+    pub fn of_bare_wrapper(bytes: &[u8]) -> Option<Members> {
         let inner = bytes
             .strip_prefix(br#"{"encrypt":""#)?
             .strip_suffix(br#""}"#)?;
@@ -72,13 +83,13 @@ impl Probe {
             return None;
         }
         let ciphertext = simdutf8::basic::from_utf8(inner).ok()?;
-        Some(Probe {
+        Some(Members {
             encrypt: Some(Ok(ciphertext.to_string())),
-            capture_record: false,
+            ..Members::default()
         })
     }
 
-    /// Like [`Probe::of`], for bytes already checked to be UTF-8, and
+    /// Like [`Members::of`], for bytes already checked to be UTF-8, and
     /// where they first nest too deep, if they do. The checks run in one
     /// order whichever way the record was found (UTF-8, then syntax and
     /// depth in reading order: whichever fails first), so a record's error
@@ -86,9 +97,9 @@ impl Probe {
     pub fn of_checked(
         bytes: &[u8],
         too_deep_at: Option<usize>,
-    ) -> Result<Result<Probe, Kind>, serde_json::Error> {
+    ) -> Result<Result<Members, Kind>, serde_json::Error> {
         if too_deep_at.is_some() {
-            return check_syntax(bytes, too_deep_at).map(|()| Ok(Probe::default()));
+            return check_syntax(bytes, too_deep_at).map(|()| Ok(Members::default()));
         }
         // Only the top-level keys are parsed (values are skipped, which
         // checks no UTF-8), so reading from bytes costs next to nothing.
@@ -99,88 +110,40 @@ impl Probe {
     }
 }
 
-/// Checks that bytes are UTF-8, naming where they stop being.
-fn check_utf8(bytes: &[u8]) -> Result<(), serde_json::Error> {
-    if simdutf8::basic::from_utf8(bytes).is_ok() {
-        return Ok(());
-    }
-    // The fast check says only whether; the standard one says where.
-    let at = std::str::from_utf8(bytes)
-        .err()
-        .map_or(0, |e| e.valid_up_to());
-    Err(not_utf8(at))
-}
-
-/// The error for a record that is not UTF-8 from byte `at` on.
-pub fn not_utf8(at: usize) -> serde_json::Error {
-    serde::de::Error::custom(format_args!("invalid UTF-8 at byte {at}"))
-}
-
-/// Checks that bytes are one JSON value nested no deeper than the models
-/// read (UTF-8 is the caller's to check).
-pub fn validate(bytes: &[u8]) -> Result<(), serde_json::Error> {
-    check_syntax(bytes, super::split::nests_deeper_than(bytes, MAX_DEPTH))
-}
-
-/// Checks the syntax of a JSON text that first nests too deep at
-/// `too_deep_at` (if it does): a syntax error before that point, else the
-/// depth. Only the bytes before it are parsed: records nested in a bad one
-/// are each checked in turn, and parsing each through every level to its
-/// end would make the resync quadratic.
-pub fn check_syntax(bytes: &[u8], too_deep_at: Option<usize>) -> Result<(), serde_json::Error> {
-    let Some(at) = too_deep_at else {
-        serde_json::from_slice::<IgnoredAny>(bytes)?;
-        return Ok(());
-    };
-    // The text ends inside an array or object there, so a parse that
-    // finds nothing wrong before it stops at the end of input.
-    match serde_json::from_slice::<IgnoredAny>(&bytes[..at.min(bytes.len())]) {
-        Err(e) if !e.is_eof() => Err(e),
-        _ => Err(too_deep()),
-    }
-}
-
-/// The error for a record nested deeper than [`MAX_DEPTH`].
-pub fn too_deep() -> serde_json::Error {
-    serde::de::Error::custom(format_args!(
-        "recursion limit exceeded: nested more than {MAX_DEPTH} levels deep"
-    ))
-}
-
-/// The deepest nesting a record may have: serde_json's own limit (it
-/// stops at 128 levels), so that whatever passes here also parses into a
-/// `serde_json::Value`. Skipping a value does not recurse, so the probe
-/// would accept any depth without this check.
-pub const MAX_DEPTH: usize = 127;
-
 struct ProbeVisitor;
 
 impl<'de> Visitor<'de> for ProbeVisitor {
-    type Value = Result<Probe, Kind>;
+    type Value = Result<Members, Kind>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let (mut encrypt, mut headers, mut body) = (None, None, false);
+        let (mut encrypt, mut headers) = (None, None);
+        let (mut body, mut body_base64) = (false, false);
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             match key.as_ref() {
                 "encrypt" => encrypt = Some(map.next_value::<Scalar<'de>>()?),
                 "headers" => headers = Some(map.next_value::<Scalar<'de>>()?),
-                "body" | "body_base64" => {
+                "body" => {
                     map.next_value::<IgnoredAny>()?;
                     body = true;
+                }
+                "body_base64" => {
+                    map.next_value::<IgnoredAny>()?;
+                    body_base64 = true;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(Ok(Probe::from_members(
+        Ok(Ok(Members::from_scalars(
             encrypt.as_ref(),
             headers.as_ref(),
             body,
+            body_base64,
         )))
     }
 
@@ -201,14 +164,14 @@ mod tests {
         let nested = |d: usize| format!("{}{}", "[".repeat(d), "]".repeat(d));
         let deep = nested(MAX_DEPTH + 1);
         assert!(
-            Probe::of(deep.as_bytes()).is_err_and(|e| e.to_string().contains("recursion limit"))
+            Members::of(deep.as_bytes()).is_err_and(|e| e.to_string().contains("recursion limit"))
         );
         assert!(serde_json::from_str::<serde_json::Value>(&deep).is_err());
         let ok = nested(MAX_DEPTH);
-        assert!(Probe::of(ok.as_bytes()).is_ok());
+        assert!(Members::of(ok.as_bytes()).is_ok());
         assert!(serde_json::from_str::<serde_json::Value>(&ok).is_ok());
         // Brackets in strings do not count.
         let quoted = format!("{{\"a\":\"{}\"}}", "[".repeat(200));
-        assert!(Probe::of(quoted.as_bytes()).is_ok());
+        assert!(Members::of(quoted.as_bytes()).is_ok());
     }
 }

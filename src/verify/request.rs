@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::input::{
-    Headers, Location, Probe, Raw, RawRecord, RecordError, Splitter, is_request_line,
+    Headers, Location, Members as Probe, Raw, RawRecord, RecordError, Splitter, is_request_line,
 };
 use crate::record::{Origin, Payload};
 

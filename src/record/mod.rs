@@ -1,5 +1,8 @@
-//! From a raw record to the payload it carries: capture records unwrapped,
-//! `{"encrypt":...}` bodies decrypted, plaintext parsed.
+//! From a raw record to the payload it carries: what the record is
+//! decided ([`Probe`], the one place that says), capture records
+//! unwrapped, `{"encrypt":...}` bodies decrypted.
+
+mod probe;
 
 use std::cell::OnceCell;
 
@@ -7,48 +10,10 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 use crate::crypto;
-use crate::event::raw::Kind;
-use crate::event::{Detail, Event, Plain};
-use crate::input::{Headers, Location, Probe, Raw, RawRecord, RecordError, check_line};
+use crate::input::{Headers, Location, Raw, RawRecord, RecordError, check_line};
+use crate::json::Kind;
 use crate::secret::Secret;
-
-/// What a record from the stream is, as far as the one parse of a plain
-/// record settles it.
-// Short-lived, one per record: boxing the event would cost an allocation
-// per record on the hot path.
-#[allow(clippy::large_enum_variant)]
-pub enum Settled {
-    /// A plain record's event, read in the parse that checked it.
-    Event(Location, Event),
-    /// Any other record, as a payload to decode, or why it is bad.
-    Payload(Result<Payload, RecordError>),
-}
-
-/// Settles a record from the stream: a plain one-line record left
-/// unchecked is read once ([`Event::from_plain`]), into its event or,
-/// when it wraps another, its payload; everything else becomes a payload
-/// the general way ([`Payload::from_raw`]).
-pub fn settle(item: Result<RawRecord, RecordError>, detail: Detail) -> Settled {
-    let record = match item {
-        Ok(record) => record,
-        Err(e) => return Settled::Payload(Err(e)),
-    };
-    let plain = match &record.raw {
-        Raw::Unchecked { bytes } => Event::from_plain(bytes, detail),
-        _ => None,
-    };
-    match (plain, record) {
-        (Some(Plain::Event(event)), record) => Settled::Event(record.location, event),
-        (
-            Some(Plain::Wrapper(probe)),
-            RawRecord {
-                location,
-                raw: Raw::Unchecked { bytes },
-            },
-        ) => Settled::Payload(Payload::from_json(location, bytes, Ok(probe))),
-        (_, record) => Settled::Payload(Payload::from_raw(record)),
-    }
-}
+pub use probe::{Probe, Shape};
 
 /// How the record was written down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,10 +47,12 @@ impl Payload {
     pub fn from_raw(record: RawRecord) -> Result<Payload, RecordError> {
         let location = record.location;
         match record.raw {
-            Raw::Json { bytes, probe } => Payload::from_json(location, bytes, probe),
+            Raw::Json { bytes, probe } => {
+                Payload::from_json(location, bytes, probe.map(Probe::decide))
+            }
             Raw::Unchecked { bytes } => {
-                let probe = check_line(&location, &bytes)?;
-                Payload::from_json(location, bytes, probe)
+                let members = check_line(&location, &bytes)?;
+                Payload::from_json(location, bytes, members.map(Probe::decide))
             }
             Raw::Http {
                 method,
@@ -102,15 +69,15 @@ impl Payload {
         }
     }
 
-    /// A JSON document's payload: itself, or the request a capture record
-    /// holds.
+    /// A JSON document's payload, given what it is: itself, or the request
+    /// a capture record holds.
     pub(crate) fn from_json(
         location: Location,
         bytes: Vec<u8>,
         probe: Result<Probe, Kind>,
     ) -> Result<Payload, RecordError> {
         let probe = checked(&location, probe)?;
-        if probe.capture_record {
+        if probe.shape() == Shape::CaptureRecord {
             let value = parse_body(&location, &bytes)?;
             let parts = value.as_object().ok_or_else(|| {
                 RecordError::new(location.clone(), "capture record is not an object")
@@ -126,7 +93,7 @@ impl Payload {
     }
 
     fn new(location: Location, origin: Origin, body: Vec<u8>) -> Result<Payload, RecordError> {
-        let probe = probe(&location, &body)?;
+        let probe = probe_body(&location, &body)?;
         Ok(Payload::with_probe(location, origin, body, probe))
     }
 
@@ -204,7 +171,7 @@ impl Payload {
         self.encrypt.as_ref()?.as_deref().ok()
     }
 
-    /// Decrypts the body when it is `{"encrypt":...}`.
+    /// Decrypts the body when it is `{"encrypt":...}` ([`Shape::Encrypted`]).
     pub fn decode(self, key: Option<&Secret>) -> Result<Record, RecordError> {
         let record = self.decode_unchecked(key)?;
         if let Some(plaintext) = &record.plaintext
@@ -342,7 +309,8 @@ impl Record {
     }
 }
 
-fn probe(location: &Location, body: &[u8]) -> Result<Probe, RecordError> {
+/// What a request body is (it must be a JSON object).
+fn probe_body(location: &Location, body: &[u8]) -> Result<Probe, RecordError> {
     match Probe::of(body) {
         Ok(probed) => checked(location, probed),
         Err(e) => Err(body_error(location, body, &e)),

@@ -1,0 +1,118 @@
+//! Reading objects field by field: borrowed keys ([`Key`]), the last of a
+//! repeated key winning ([`set`]), structs of lenient fields
+//! ([`lenient_struct!`]), and parts kept as JSON text read on demand
+//! ([`lazy`]).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// An object key, borrowed from the input unless it had escapes (serde's
+/// own `Cow<str>` always allocates).
+pub struct Key<'a>(pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Reads one map value into a field, last one winning like a JSON object does.
+pub fn set<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Defines a struct of lenient fields and a map visitor that fills them:
+/// duplicate keys keep the last value (as a JSON object would), unknown keys
+/// are skipped (or, with `rest`, kept whole), and with `keys` every key is
+/// recorded in order. The names it uses are the caller's to import:
+/// `Key` and `set` from here, and serde's and std's as usual.
+macro_rules! lenient_struct {
+    (@other $map:ident, $key:ident, $out:ident) => {
+        $map.next_value::<IgnoredAny>()?;
+    };
+    (@other $map:ident, $key:ident, $out:ident, $rest:ident) => {{
+        let value: Value = $map.next_value()?;
+        match $out.$rest.iter_mut().find(|(k, _)| *k == $key) {
+            Some(slot) => slot.1 = value,
+            None => $out.$rest.push(($key.clone(), value)),
+        }
+    }};
+    ($(#[$meta:meta])* $name:ident { $($json:literal => $field:ident: $ty:ty),* $(,)? } $(keys: $keys:ident)? $(rest: $rest:ident)?) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default)]
+        pub struct $name<'a> {
+            $(pub $field: Option<$ty>,)*
+            $(pub $keys: Vec<Cow<'a, str>>,)?
+            $(pub $rest: Vec<(Cow<'a, str>, Value)>,)?
+            _borrow: PhantomData<&'a ()>,
+        }
+
+        impl<'de: 'a, 'a> Deserialize<'de> for $name<'a> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V<'a>(PhantomData<&'a ()>);
+                impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+                    type Value = $name<'a>;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " object"))
+                    }
+
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                        let mut out = $name::default();
+                        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                            match key.as_ref() {
+                                $($json => set(&mut map, &mut out.$field)?,)*
+                                _ => {
+                                    lenient_struct!(@other map, key, out $(, $rest)?);
+                                }
+                            }
+                            $(out.$keys.push(key);)?
+                        }
+                        Ok(out)
+                    }
+                }
+                d.deserialize_map(V(PhantomData))
+            }
+        }
+    };
+}
+pub(crate) use lenient_struct;
+
+/// Reads a part kept as JSON text. The text was validated with the rest of
+/// the record, and the lenient types accept any JSON, so this only fails on
+/// a pathological input (then the part reads as absent).
+pub fn lazy<'a, T: Deserialize<'a>>(text: Option<&&'a RawValue>) -> Option<T> {
+    let text = text?;
+    if text.get() == "null" {
+        return None;
+    }
+    serde_json::from_str(text.get()).ok()
+}
