@@ -2,7 +2,8 @@
 //! schema 2.0's `header` or from schema 1.0's `uuid`, `ts` and `event`.
 
 use super::fields::{self, Issues, Path};
-use super::raw::{RawDoc, RawEvent, Scalar};
+use super::raw::{RawDoc, RawEvent};
+use crate::json::Scalar;
 
 const HEADER: Path<'static> = Path::top("header");
 pub(super) const EVENT: Path<'static> = Path::top("event");

@@ -4,7 +4,7 @@
 //! when there is an issue to report.
 
 use super::labels::{CodeKind, Lang};
-use super::raw::{Kind, Nested, NestedList, Scalar};
+use crate::json::{Kind, Nested, NestedList, Scalar};
 
 /// A way the payload departs from the documented schema.
 #[derive(Clone, Debug, PartialEq, Eq)]

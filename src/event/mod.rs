@@ -12,13 +12,14 @@ mod settle;
 pub mod ticket;
 pub mod transition;
 
+use crate::json::Scalar;
 use body::read_body;
 pub use body::{Body, NOTIFICATION_APPROVE, TICKET_CREATED, TICKET_MESSAGE, TICKET_UPDATED};
 use envelope::{EVENT, read_v1_envelope, read_v2_envelope};
 pub use envelope::{Envelope, Schema};
 pub use fields::{Issue, Issues, Path};
 pub use labels::{CodeKind, Lang};
-use raw::{RawDoc, RawEvent, Scalar};
+use raw::{RawDoc, RawEvent};
 pub use settle::{Plain, Settled, settle};
 pub use ticket::{Approval, CustomField, Detail, MessageContent, Ticket, TicketMessage, User};
 pub use transition::{FieldValue, Transition};

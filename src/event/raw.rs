@@ -16,7 +16,7 @@ use serde_json::value::RawValue;
 
 use crate::json::{Key, lenient_struct, set};
 // The generic kit, under the names the models have always read it by.
-pub use crate::json::{Kind, Nested, NestedList, Scalar, lazy};
+use crate::json::{Nested, Scalar};
 
 lenient_struct!(
     /// The top level of a callback body (any schema).

@@ -5,9 +5,8 @@ use serde_json::value::RawValue;
 
 use super::fields::{Issues, Path, present};
 use super::labels::CodeKind;
-use super::raw::{
-    Kind, Nested, NestedList, RawCustomField, RawEvent, RawIds, RawTicket, RawUser, lazy,
-};
+use super::raw::{RawCustomField, RawEvent, RawIds, RawTicket, RawUser};
+use crate::json::{Kind, Nested, NestedList, lazy};
 
 /// `{id:{user_id,open_id,union_id}, name, avatar_url, email}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -4,8 +4,9 @@ use serde_json::Value;
 
 use super::fields::{Issues, Path};
 use super::labels::CodeKind;
-use super::raw::{Nested, RawOld, RawTicket};
+use super::raw::{RawOld, RawTicket};
 use super::ticket::Ticket;
+use crate::json::Nested;
 
 /// The `old_object` fields the schema documents, in display order.
 pub const DOCUMENTED_FIELDS: [&str; 3] = ["stage", "status", "updated_at"];
