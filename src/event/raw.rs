@@ -190,6 +190,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawOld<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::{Kind, NestedList, lazy};
 
     #[test]
     fn lenient_fields_keep_what_they_found() {
