@@ -1,12 +1,14 @@
 //! The event model: envelopes (schema 2.0, schema 1.0, url_verification) and
 //! the helpdesk events inside them. Anything else is kept as generic JSON.
 
+pub mod challenge;
 pub mod fields;
 pub mod labels;
 pub mod raw;
 pub mod ticket;
 
 use crate::transition::{self, Transition};
+pub use challenge::challenge_response;
 pub use fields::{Issue, Issues, Path};
 
 const HEADER: Path<'static> = Path::top("header");

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::http::Response;
-use crate::event::{Body, Detail, Event};
+use crate::event::{Body, Detail, Event, challenge_response};
 use crate::input::{Location, Raw, RawRecord, RecordError};
 use crate::record::{Payload, Record};
 use crate::render::Style;
@@ -141,7 +141,7 @@ impl Outcome {
             self.response = Response {
                 status: 200,
                 content_type: "application/json; charset=utf-8".to_string(),
-                body: crate::render::json::challenge_response(Some(challenge)).into_bytes(),
+                body: challenge_response(Some(challenge)).into_bytes(),
             };
         }
         self

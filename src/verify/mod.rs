@@ -214,7 +214,7 @@ pub fn verify(
                 Status::Pass,
                 format!(
                     "a URL challenge: respond within 1 s with HTTP 200 and the body {}",
-                    crate::render::json::challenge_response(Some(c))
+                    crate::event::challenge_response(Some(c))
                 ),
             ),
             None => Check::new(
