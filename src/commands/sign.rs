@@ -7,6 +7,7 @@ use anyhow::Context as _;
 
 use super::Reporter;
 use crate::cli::{OutputFormat, SignArgs};
+use crate::diagnostics::{ENCRYPT_KEY_HINT, RAISE_RECORD_BOUND};
 use crate::exit::ExitStatus;
 use crate::input::{Input, Location, RecordError};
 use crate::settings::Settings;
@@ -19,9 +20,7 @@ pub fn run(
     report: &mut Reporter,
 ) -> anyhow::Result<ExitStatus> {
     let Some(key) = settings.encrypt_key.as_ref() else {
-        anyhow::bail!(
-            "sign needs the Encrypt Key: set LARK_ENCRYPT_KEY, or pass --encrypt-key-file PATH (or --encrypt-key KEY)"
-        );
+        anyhow::bail!("sign needs the Encrypt Key: {ENCRYPT_KEY_HINT}");
     };
     let iv = args.iv.as_deref().map(parse_iv).transpose()?;
     let input = Input::from_args(args.file.as_slice())
@@ -77,7 +76,7 @@ fn read_bounded(input: &Input, max: usize) -> Result<Vec<u8>, RecordError> {
     if body.len() > max {
         return Err(RecordError::new(
             location,
-            format!("body exceeds the {max} byte bound (raise it with --max-record-size)"),
+            format!("body exceeds the {max} byte bound ({RAISE_RECORD_BOUND})"),
         ));
     }
     Ok(body)

@@ -5,6 +5,7 @@ use std::io::{Read, Write};
 
 use super::Reporter;
 use crate::cli::{OutputFormat, VerifyArgs};
+use crate::diagnostics::ENCRYPT_KEY_HINT;
 use crate::event::{Detail, Event};
 use crate::exit::ExitStatus;
 use crate::input::{Headers, Input, RecordError};
@@ -15,9 +16,6 @@ use crate::verify::report as show;
 use crate::verify::{
     self, Clock, Decoded, NONCE_HEADER, SIGNATURE_HEADER, Secrets, TIMESTAMP_HEADER, request,
 };
-
-const KEY_HINT: &str =
-    "set LARK_ENCRYPT_KEY, or pass --encrypt-key-file PATH (or --encrypt-key KEY)";
 
 struct Run<'a> {
     settings: &'a Settings,
@@ -168,7 +166,9 @@ impl Run<'_> {
         ) {
             Ok(verdict) => verdict,
             Err(e) => {
-                report.error(&RecordError::new(location, e.to_string()).with_hint(Some(KEY_HINT)));
+                report.error(
+                    &RecordError::new(location, e.to_string()).with_hint(Some(ENCRYPT_KEY_HINT)),
+                );
                 return Ok(ExitStatus::Error);
             }
         };

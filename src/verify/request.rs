@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::diagnostics::RAISE_RECORD_BOUND;
 use crate::input::{
     Headers, Location, Probe, Raw, RawRecord, RecordError, Splitter, is_request_line,
 };
@@ -55,7 +56,7 @@ fn plain_body(source: Arc<str>, bytes: Vec<u8>, max_record: usize) -> Result<Pay
     if bytes.len() > max_record {
         return Err(RecordError::new(
             location,
-            format!("body exceeds the {max_record} byte bound (raise it with --max-record-size)"),
+            format!("body exceeds the {max_record} byte bound ({RAISE_RECORD_BOUND})"),
         ));
     }
     let probe = match Probe::of(&bytes) {
