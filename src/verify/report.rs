@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Status, Verdict};
+use super::verdict::{Status, Verdict};
 use crate::input::Location;
 use crate::render::table::new_table;
 use crate::render::{Style, text};
