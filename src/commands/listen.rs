@@ -22,9 +22,9 @@ use crate::listen::http::{Connection, Head, ReadError, Response};
 use crate::listen::{self, FORWARD_TIMEOUT, Listener, PLATFORM_DEADLINE, READ_TIMEOUT};
 use crate::render::json::parsed_json;
 use crate::render::table::{TableRenderer, terminal_width};
+use crate::render::verify as show;
 use crate::render::{Parsed, Renderer, text};
 use crate::settings::Settings;
-use crate::verify::report as show;
 use crate::verify::{Clock, Secrets};
 
 /// The longest answer body shown in the table.
@@ -202,7 +202,7 @@ impl Session<'_> {
             now: received_at.div_euclid(1000),
             max_age: self.max_age,
         };
-        let outcome = answer::answer(location.clone(), &record, secrets, clock, &s.style);
+        let outcome = answer::answer(location.clone(), &record, secrets, clock);
         let forwarded = self.forwarder.as_ref().map(|f| f.forward(&head, &body));
         let sent = match &forwarded {
             None => outcome.response.clone(),

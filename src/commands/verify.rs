@@ -11,8 +11,8 @@ use crate::exit::ExitStatus;
 use crate::input::{Headers, Input, RecordError};
 use crate::record::{Payload, Record};
 use crate::render::table::terminal_width;
+use crate::render::verify as show;
 use crate::settings::Settings;
-use crate::verify::report as show;
 use crate::verify::{
     self, Clock, Decoded, NONCE_HEADER, SIGNATURE_HEADER, Secrets, TIMESTAMP_HEADER, request,
 };
@@ -156,22 +156,17 @@ impl Run<'_> {
             key,
             token: self.settings.verification_token.as_ref(),
         };
-        let verdict = match verify::verify_decoded(
-            &headers,
-            body,
-            event.as_ref(),
-            secrets,
-            self.clock,
-            &self.settings.style,
-        ) {
-            Ok(verdict) => verdict,
-            Err(e) => {
-                report.error(
-                    &RecordError::new(location, e.to_string()).with_hint(Some(ENCRYPT_KEY_HINT)),
-                );
-                return Ok(ExitStatus::Error);
-            }
-        };
+        let verdict =
+            match verify::verify_decoded(&headers, body, event.as_ref(), secrets, self.clock) {
+                Ok(verdict) => verdict,
+                Err(e) => {
+                    report.error(
+                        &RecordError::new(location, e.to_string())
+                            .with_hint(Some(ENCRYPT_KEY_HINT)),
+                    );
+                    return Ok(ExitStatus::Error);
+                }
+            };
         // A body that did not decrypt: when its signature failed, the
         // request is not authentic, and that is the answer (exit 1); when
         // the signature held, no verdict could be formed (exit 2).

@@ -9,7 +9,6 @@ use super::http::Response;
 use crate::event::{Body, Detail, Event, challenge_response};
 use crate::input::{Location, Raw, RawRecord, RecordError};
 use crate::record::{Payload, Record};
-use crate::render::Style;
 use crate::verify::{self, Clock, Decoded, Secrets, Status, Verdict};
 
 /// Said when events are accepted unchecked.
@@ -37,7 +36,6 @@ pub fn answer(
     capture_record: &Value,
     secrets: Secrets<'_>,
     clock: Clock,
-    style: &Style,
 ) -> Outcome {
     let mut outcome = Outcome {
         response: success(),
@@ -90,7 +88,7 @@ pub fn answer(
         (None, None) => return outcome.status_from_error(),
     };
     let checked = event.as_ref().and_then(|e| e.as_ref().ok());
-    match verify::verify_decoded(&headers, body, checked, secrets, clock, style) {
+    match verify::verify_decoded(&headers, body, checked, secrets, clock) {
         Ok(verdict) => outcome.verdict = Some(verdict),
         Err(verify::NeedsKey) => outcome.skipped = Some(NO_KEY),
     }

@@ -6,11 +6,10 @@ use serde_json::Value;
 use super::diagnosis;
 use super::verdict::{
     Check, Clock, Content, Decoded, NONCE_HEADER, NeedsKey, Request, SIGNATURE_HEADER, Secrets,
-    Status, TIMESTAMP_HEADER, Verdict,
+    Sent, Status, TIMESTAMP_HEADER, Verdict,
 };
 use crate::crypto;
 use crate::event::{Body, Event, Schema};
-use crate::render::Style;
 
 /// Runs every check on a request with these headers and this body, and
 /// the event the body holds when it is one.
@@ -20,7 +19,6 @@ pub fn verify_decoded(
     event: Option<&Event>,
     secrets: Secrets<'_>,
     clock: Clock,
-    style: &Style,
 ) -> Result<Verdict, NeedsKey> {
     let (body, value, content) = match decoded {
         Decoded::Record(record) => {
@@ -48,7 +46,7 @@ pub fn verify_decoded(
         body,
         value,
     };
-    verify(&request, &content, secrets, clock, style)
+    verify(&request, &content, secrets, clock)
 }
 
 /// Runs every check on one request.
@@ -57,7 +55,6 @@ pub fn verify(
     content: &Content<'_>,
     secrets: Secrets<'_>,
     clock: Clock,
-    style: &Style,
 ) -> Result<Verdict, NeedsKey> {
     let mut verdict = Verdict {
         checks: Vec::with_capacity(4),
@@ -70,7 +67,7 @@ pub fn verify(
     verdict.checks.push(token_check(content, secrets));
     verdict
         .checks
-        .push(timestamp_check(request.timestamp, content, clock, style));
+        .push(timestamp_check(request.timestamp, content, clock));
     if let Content::Event { event, .. } = content
         && let Body::UrlVerification { challenge } = &event.body
     {
@@ -249,12 +246,7 @@ fn token_check(content: &Content<'_>, secrets: Secrets<'_>) -> Check {
     }
 }
 
-fn timestamp_check(
-    timestamp: Option<&str>,
-    content: &Content<'_>,
-    clock: Clock,
-    style: &Style,
-) -> Check {
+fn timestamp_check(timestamp: Option<&str>, content: &Content<'_>, clock: Clock) -> Check {
     const NAME: &str = "timestamp";
     if timestamp.is_none() && content.is_url_verification() {
         return Check::new(
@@ -278,37 +270,56 @@ fn timestamp_check(
             format!("{TIMESTAMP_HEADER} {ts:?} is not a number of Unix seconds"),
         );
     };
-    let sent = seconds
-        .checked_mul(1000)
-        .map_or_else(|| "out of range".to_string(), |ms| style.time(ms));
     // Exact for any two i64s (a saturated age could pass a --max-age the
     // true age fails).
     let age = i128::from(clock.now) - i128::from(seconds);
     let span = human_span(age.unsigned_abs());
+    let at = utc(seconds);
+    let written = "sent ".len().."sent ".len() + at.len();
     let mut detail = if age >= 0 {
-        format!("sent {sent}, {span} ago")
+        format!("sent {at}, {span} ago")
     } else {
-        format!("sent {sent}, {span} in the future")
+        format!("sent {at}, {span} in the future")
     };
     if seconds.unsigned_abs() >= 100_000_000_000 {
         detail.push_str(" (the value looks like milliseconds; the header is in seconds)");
     }
-    match clock.max_age {
+    let status = match clock.max_age {
         None => {
             detail.push_str("; age not checked (no --max-age)");
-            Check::new(NAME, Status::Skip, detail)
+            Status::Skip
         }
         Some(max) if age.unsigned_abs() <= u128::from(max) => {
             detail.push_str(&format!("; within --max-age {max} s"));
-            Check::new(NAME, Status::Pass, detail)
+            Status::Pass
         }
         Some(max) => {
             detail.push_str(&format!(
                 "; more than --max-age {max} s from now (a replayed or delayed request, or a \
                  wrong clock)"
             ));
-            Check::new(NAME, Status::Fail, detail)
+            Status::Fail
         }
+    };
+    Check {
+        sent: Some(Sent {
+            seconds,
+            age,
+            written,
+        }),
+        ..Check::new(NAME, status, detail)
+    }
+}
+
+/// Unix seconds as RFC 3339 in UTC, the one way the detail writes an
+/// instant (a table rewrites it in the reader's zone from [`Sent`]).
+fn utc(seconds: i64) -> String {
+    let Some(ms) = seconds.checked_mul(1000) else {
+        return "out of range".to_string();
+    };
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(ts) => ts.to_string(),
+        Err(_) => format!("out of range ({ms})"),
     }
 }
 
@@ -325,11 +336,6 @@ fn human_span(seconds: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jiff::tz::TimeZone;
-
-    fn style() -> Style {
-        Style::new(false, crate::event::Lang::En, TimeZone::UTC)
-    }
 
     #[test]
     fn timestamp_age_is_reported_and_checked() {
@@ -337,7 +343,7 @@ mod tests {
             now: 1_700_000_100,
             max_age: None,
         };
-        let c = timestamp_check(Some("1700000000"), &Content::NotAnEvent, clock, &style());
+        let c = timestamp_check(Some("1700000000"), &Content::NotAnEvent, clock);
         assert_eq!(c.status, Status::Skip);
         assert!(c.detail.contains("100 s ago"), "{}", c.detail);
         assert_eq!(human_span(95_484_417), "95484417 s (1105 days)");
@@ -347,24 +353,43 @@ mod tests {
             ..clock
         };
         assert_eq!(
-            timestamp_check(Some("1700000000"), &Content::NotAnEvent, strict, &style()).status,
+            timestamp_check(Some("1700000000"), &Content::NotAnEvent, strict).status,
             Status::Fail
         );
         assert_eq!(
-            timestamp_check(Some("1700000050"), &Content::NotAnEvent, strict, &style()).status,
+            timestamp_check(Some("1700000050"), &Content::NotAnEvent, strict).status,
             Status::Pass
         );
         assert_eq!(
-            timestamp_check(Some("1700000200"), &Content::NotAnEvent, strict, &style()).status,
+            timestamp_check(Some("1700000200"), &Content::NotAnEvent, strict).status,
             Status::Fail
         );
         assert_eq!(
-            timestamp_check(None, &Content::NotAnEvent, strict, &style()).status,
+            timestamp_check(None, &Content::NotAnEvent, strict).status,
             Status::Fail
         );
         assert_eq!(
-            timestamp_check(Some("soon"), &Content::NotAnEvent, clock, &style()).status,
+            timestamp_check(Some("soon"), &Content::NotAnEvent, clock).status,
             Status::Skip
+        );
+    }
+
+    #[test]
+    fn the_instant_is_data_and_the_detail_writes_it_in_utc() {
+        let clock = Clock {
+            now: 1_700_000_000,
+            max_age: None,
+        };
+        let c = timestamp_check(Some("1700000042"), &Content::NotAnEvent, clock);
+        let sent = c.sent.clone().expect("the instant");
+        assert_eq!((sent.seconds, sent.age), (1_700_000_042, -42));
+        assert_eq!(&c.detail[sent.written], "2023-11-14T22:14:02Z");
+        let far = timestamp_check(Some("-9223372036854775808"), &Content::NotAnEvent, clock);
+        let sent = far.sent.clone().expect("the instant");
+        assert_eq!(&far.detail[sent.written], "out of range");
+        assert_eq!(
+            timestamp_check(None, &Content::NotAnEvent, clock).sent,
+            None
         );
     }
 }

@@ -4,7 +4,6 @@
 
 pub mod checks;
 pub mod diagnosis;
-pub mod report;
 pub mod request;
 pub mod sign;
 pub mod verdict;
@@ -13,5 +12,5 @@ pub use checks::{NODE_NOTE, is_compact, verify, verify_decoded};
 pub use diagnosis::Diagnosis;
 pub use verdict::{
     Check, Clock, Content, Decoded, NONCE_HEADER, NeedsKey, Request, SIGNATURE_HEADER, Secrets,
-    Status, TIMESTAMP_HEADER, Verdict,
+    Sent, Status, TIMESTAMP_HEADER, Verdict,
 };

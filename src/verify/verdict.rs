@@ -2,6 +2,8 @@
 //! body says, the secrets and clock the checks use, and the verdict: each
 //! check's status and detail, and the diagnosis of a signature mismatch.
 
+use std::ops::Range;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -31,11 +33,31 @@ impl Status {
     }
 }
 
+/// One check's outcome. Serialized as scripts read it: `name`, `status`
+/// and `detail`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Check {
     pub name: &'static str,
     pub status: Status,
+    /// What the check found, in words. An instant in it is written in UTC
+    /// (RFC 3339), whatever the reader's zone.
     pub detail: String,
+    /// The instant the detail names, as numbers (the timestamp check's).
+    #[serde(skip)]
+    pub sent: Option<Sent>,
+}
+
+/// When a request says it was sent, and how long before "now" that was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sent {
+    /// Unix seconds, as the `X-Lark-Request-Timestamp` header gives them.
+    pub seconds: i64,
+    /// Seconds from then to "now"; negative when it is in the future.
+    /// Exact for any two `i64`s.
+    pub age: i128,
+    /// Where [`Check::detail`] writes the instant, so that a table can
+    /// write it in the reader's zone instead.
+    pub written: Range<usize>,
 }
 
 impl Check {
@@ -44,6 +66,7 @@ impl Check {
             name,
             status,
             detail: detail.into(),
+            sent: None,
         }
     }
 }

@@ -1,17 +1,19 @@
-//! A verdict for people (a table of checks, then the diagnosis) and for
-//! scripts (one JSON object per request).
+//! `verify`'s verdict for people (a table of checks, then the diagnosis,
+//! times in the reader's zone) and for scripts (one JSON object per
+//! request, times in UTC).
 
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
-use super::verdict::{Status, Verdict};
+use super::table::new_table;
+use super::{Style, text};
 use crate::input::Location;
-use crate::render::table::new_table;
-use crate::render::{Style, text};
+use crate::verify::{Check, Status, Verdict};
 
-/// `{"source","ok","checks","expected_signature","received_signature","diagnosis"}`.
+/// `{"source","ok","checks","expected_signature","received_signature","diagnosis"}`;
+/// each check's `detail` as the check wrote it (instants in UTC).
 pub fn json(location: &Location, verdict: &Verdict) -> Value {
     json!({
         "source": location.to_string(),
@@ -54,7 +56,11 @@ pub fn table(
             Status::Fail => style.red("fail"),
             Status::Skip => style.dim("skip"),
         };
-        table.add_row(vec![check.name.to_string(), status, text(&check.detail)]);
+        table.add_row(vec![
+            check.name.to_string(),
+            status,
+            text(&detail(style, check)),
+        ]);
     }
     writeln!(out, "{table}")?;
     let Some(diagnosis) = &verdict.diagnosis else {
@@ -99,6 +105,22 @@ pub fn table(
         }
     }
     Ok(())
+}
+
+/// A check's detail with the instant it names (see [`crate::verify::Sent`])
+/// written in the reader's zone.
+fn detail(style: &Style, check: &Check) -> String {
+    let Some(sent) = &check.sent else {
+        return check.detail.clone();
+    };
+    let (Some(ms), Some(before), Some(after)) = (
+        sent.seconds.checked_mul(1000),
+        check.detail.get(..sent.written.start),
+        check.detail.get(sent.written.end..),
+    ) else {
+        return check.detail.clone();
+    };
+    format!("{before}{}{after}", style.time(ms))
 }
 
 /// As wide as "diagnosis ", so wrapped lines align under the message.
