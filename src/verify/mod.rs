@@ -2,8 +2,11 @@
 //! (signature, token, timestamp, url_verification) and, on a signature
 //! mismatch, the diagnosis of why. Showing a verdict is `render::verify`'s.
 
+mod causes;
 pub mod checks;
+mod context;
 pub mod diagnosis;
+mod imitate;
 pub mod request;
 pub mod sign;
 pub mod verdict;
