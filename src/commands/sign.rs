@@ -1,16 +1,17 @@
 //! `sign`: the signature headers (and, with `--encrypt`, the encrypted body)
 //! of a test request.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use anyhow::Context as _;
 
 use super::Reporter;
 use crate::cli::{OutputFormat, SignArgs};
-use crate::diagnostics::{ENCRYPT_KEY_HINT, RAISE_RECORD_BOUND};
+use crate::diagnostics::ENCRYPT_KEY_HINT;
 use crate::exit::ExitStatus;
-use crate::input::{Input, Location, RecordError};
+use crate::input::{Input, Location};
 use crate::settings::Settings;
+use crate::verify::request::read_bounded;
 use crate::verify::sign::{parse_iv, random_nonce, sign};
 
 pub fn run(
@@ -62,22 +63,4 @@ pub fn run(
         OutputFormat::Table => out.write_all(signed.curl_lines(args.encrypt).as_bytes())?,
     }
     Ok(ExitStatus::Success)
-}
-
-/// The whole input, byte for byte, up to the record bound.
-fn read_bounded(input: &Input, max: usize) -> Result<Vec<u8>, RecordError> {
-    let location = Location::new(input.name(), 0);
-    let mut body = Vec::new();
-    input
-        .open()?
-        .take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
-        .read_to_end(&mut body)
-        .map_err(|e| RecordError::new(location.clone(), e.to_string()))?;
-    if body.len() > max {
-        return Err(RecordError::new(
-            location,
-            format!("body exceeds the {max} byte bound ({RAISE_RECORD_BOUND})"),
-        ));
-    }
-    Ok(body)
 }

@@ -1,7 +1,7 @@
 //! `verify`: signature, token and timestamp checks of each request, with a
 //! diagnosis of signature mismatches.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use super::Reporter;
 use crate::cli::{OutputFormat, VerifyArgs};
@@ -57,29 +57,21 @@ pub fn run(
         .into_iter()
         .next()
         .unwrap_or(Input::Stdin);
-    let bytes = match read_all(&input) {
-        Ok(bytes) => bytes,
+    let payloads = match request::read(&input, settings.max_record) {
+        Ok(payloads) => payloads,
         Err(e) => {
             report.error(&e);
             return Ok(ExitStatus::Error);
         }
     };
     let mut status = ExitStatus::Success;
-    for payload in request::payloads(input.name(), bytes, settings.max_record) {
+    for payload in payloads {
         match payload {
             Ok(payload) => status = status.and(run.one(payload, out, report)?),
             Err(e) => report.error(&e),
         }
     }
     Ok(report.status(status))
-}
-
-fn read_all(input: &Input) -> Result<Vec<u8>, RecordError> {
-    let mut bytes = Vec::new();
-    input.open()?.read_to_end(&mut bytes).map_err(|e| {
-        RecordError::new(crate::input::Location::new(input.name(), 0), e.to_string())
-    })?;
-    Ok(bytes)
 }
 
 /// An encrypted body that did not decrypt: its bytes, its JSON, and why.
