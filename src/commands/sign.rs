@@ -5,9 +5,9 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use super::Reporter;
 use crate::cli::{OutputFormat, SignArgs};
 use crate::diagnostics::ENCRYPT_KEY_HINT;
+use crate::diagnostics::Reporter;
 use crate::exit::ExitStatus;
 use crate::input::{Input, Location};
 use crate::settings::Settings;

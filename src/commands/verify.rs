@@ -3,9 +3,9 @@
 
 use std::io::Write;
 
-use super::Reporter;
 use crate::cli::{OutputFormat, VerifyArgs};
 use crate::diagnostics::ENCRYPT_KEY_HINT;
+use crate::diagnostics::Reporter;
 use crate::event::{Detail, Event};
 use crate::exit::ExitStatus;
 use crate::input::{Headers, Input, RecordError};

@@ -9,7 +9,7 @@ use super::verdict::{
     Sent, Status, TIMESTAMP_HEADER, Verdict,
 };
 use crate::crypto;
-use crate::event::{Body, Event, Schema};
+use crate::event::{Body, Event, Schema, challenge_response};
 
 /// Runs every check on a request with these headers and this body, and
 /// the event the body holds when it is one.
@@ -77,7 +77,7 @@ pub fn verify(
                 Status::Pass,
                 format!(
                     "a URL challenge: respond within 1 s with HTTP 200 and the body {}",
-                    crate::event::challenge_response(Some(c))
+                    challenge_response(Some(c))
                 ),
             ),
             None => Check::new(
