@@ -6,8 +6,7 @@ use std::io::Write;
 use anyhow::Context as _;
 
 use crate::cli::{OutputFormat, SignArgs};
-use crate::diagnostics::ENCRYPT_KEY_HINT;
-use crate::diagnostics::Reporter;
+use crate::diagnostics::{ENCRYPT_KEY_HINT, Reporter};
 use crate::exit::ExitStatus;
 use crate::input::{Input, Location};
 use crate::settings::Settings;

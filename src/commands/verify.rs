@@ -4,8 +4,7 @@
 use std::io::Write;
 
 use crate::cli::{OutputFormat, VerifyArgs};
-use crate::diagnostics::ENCRYPT_KEY_HINT;
-use crate::diagnostics::Reporter;
+use crate::diagnostics::{ENCRYPT_KEY_HINT, Reporter};
 use crate::event::{Detail, Event};
 use crate::exit::ExitStatus;
 use crate::input::{Headers, Input, RecordError};

@@ -148,7 +148,11 @@ fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use jiff::tz::{TimeZone, offset};
+
     use super::*;
+    use crate::event::Lang;
+    use crate::verify::{Clock, Content, Request, Secrets, verify};
 
     #[test]
     fn wraps_on_words() {
@@ -157,5 +161,37 @@ mod tests {
             wrap("aaaa bbbb cccc dddd eeee ffff", Some(20)),
             ["aaaa bbbb cccc dddd", "eeee ffff"]
         );
+    }
+
+    #[test]
+    fn the_table_writes_the_instant_in_the_readers_zone() {
+        let key = crate::secret::Secret::new("k");
+        let request = Request {
+            timestamp: Some("1700000000"),
+            nonce: None,
+            signature: None,
+            body: b"{}",
+            value: None,
+        };
+        let secrets = Secrets {
+            key: Some(&key),
+            token: None,
+        };
+        let clock = Clock {
+            now: 1_700_000_042,
+            max_age: None,
+        };
+        let verdict = verify(&request, &Content::NotAnEvent, secrets, clock).expect("a key");
+        let check = verdict.check("timestamp").expect("a timestamp check");
+        let utc = "sent 2023-11-14T22:13:20Z, 42 s ago; age not checked (no --max-age)";
+        assert_eq!(check.detail, utc);
+        let at = |tz| detail(&Style::new(false, Lang::En, tz), check);
+        assert_eq!(at(TimeZone::UTC), utc);
+        assert_eq!(
+            at(TimeZone::fixed(offset(8))),
+            "sent 2023-11-15T06:13:20+08:00, 42 s ago; age not checked (no --max-age)"
+        );
+        let location = Location::new(std::sync::Arc::from("t"), 1);
+        assert!(json(&location, &verdict).to_string().contains(utc));
     }
 }
