@@ -1,7 +1,8 @@
 //! Why a signature does not match: a table of known causes, each a way of
 //! producing the signature a mistaken signer (or a mangled copy of the body)
 //! would have produced. The first candidate that reproduces the received
-//! signature names the cause. Adding a cause is one entry in [`CAUSES`].
+//! signature names the cause. Adding a cause is one entry in [`CAUSES`],
+//! whose candidates are a function in `causes.rs`.
 
 use serde::Serialize;
 
