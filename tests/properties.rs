@@ -2,12 +2,10 @@
 
 use std::sync::Arc;
 
-use jiff::tz::TimeZone;
 use lark_ticket::crypto;
-use lark_ticket::event::{Detail, Event, Lang, Plain, Settled, settle};
+use lark_ticket::event::{Detail, Event, Plain, Settled, settle};
 use lark_ticket::input::{Raw, RawRecord, Splitter};
 use lark_ticket::record::{Origin, Payload, Probe};
-use lark_ticket::render::Style;
 use lark_ticket::secret::Secret;
 use lark_ticket::verify::{self, Clock, Content, Request, Secrets, Status, sign};
 use proptest::prelude::*;
@@ -125,9 +123,7 @@ fn verify_signature(
         now: 0,
         max_age: None,
     };
-    let style = Style::new(false, Lang::En, TimeZone::UTC);
-    let verdict =
-        verify::verify(&request, &Content::NotAnEvent, secrets, clock, &style).expect("a key");
+    let verdict = verify::verify(&request, &Content::NotAnEvent, secrets, clock).expect("a key");
     verdict
         .check("signature")
         .expect("a signature check")

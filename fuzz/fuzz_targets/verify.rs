@@ -11,6 +11,7 @@ use lark_ticket::crypto;
 use lark_ticket::event::{Event, Lang};
 use lark_ticket::input::Location;
 use lark_ticket::render::Style;
+use lark_ticket::render::verify as report;
 use lark_ticket::secret::Secret;
 use lark_ticket::verify::{self, Clock, Content, Request, Secrets, Status};
 use libfuzzer_sys::fuzz_target;
@@ -80,8 +81,7 @@ fuzz_target!(|data: &[u8]| {
         max_age: (knob & 16 != 0).then_some(if knob & 128 == 0 { 300 } else { u64::MAX }),
     };
     let style = Style::new(false, Lang::En, TimeZone::UTC);
-    let verdict =
-        verify::verify(&request, &content, secrets, clock, &style).expect("a key is given");
+    let verdict = verify::verify(&request, &content, secrets, clock).expect("a key is given");
     let signature = verdict.check("signature").expect("a signature check");
     let known = match mistake {
         0 => false,
@@ -102,9 +102,9 @@ fuzz_target!(|data: &[u8]| {
         assert_ne!(signature.status, Status::Fail, "a correct signature failed");
     }
     let location = Location::new(Arc::from("fuzz"), 1);
-    let report = verify::report::json(&location, &verdict).to_string();
+    let report = report::json(&location, &verdict).to_string();
     let mut table = Vec::new();
-    verify::report::table(&mut table, &style, Some(80), &location, &verdict).expect("table");
+    report::table(&mut table, &style, Some(80), &location, &verdict).expect("table");
     let echoed = |s: &[u8]| String::from_utf8_lossy(s).contains("fuzz-");
     for text in [report.as_str(), &String::from_utf8_lossy(&table)] {
         assert!(

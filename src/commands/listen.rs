@@ -10,9 +10,8 @@ use std::io::Write;
 use super::Reporter;
 use crate::cli::{ListenArgs, OutputFormat};
 use crate::diagnostics;
-use crate::event::Event;
 use crate::exit::ExitStatus;
-use crate::input::{Headers, RecordError};
+use crate::input::RecordError;
 use crate::listen::forward::Forwarder;
 use crate::listen::response::Response;
 use crate::listen::serve::{Exchange, Kind, Receiver, Served};
@@ -21,7 +20,7 @@ use crate::render::Parsed;
 use crate::render::delivery::{self, Answer, Delivery, DeliveryTable, Findings, Via};
 use crate::render::table::plural;
 use crate::settings::Settings;
-use crate::verify::{self, Clock, Decoded, Secrets};
+use crate::verify::Secrets;
 
 pub fn run(
     args: &ListenArgs,
@@ -110,7 +109,6 @@ fn start<'a>(
     if let Some(path) = &args.capture {
         diagnostics::status(format_args!("capturing to {}", path.display()));
     }
-    let style = &settings.style;
     let receiver = Receiver {
         path: &args.path,
         max_body: args.max_body_size,
@@ -119,15 +117,6 @@ fn start<'a>(
             key: settings.encrypt_key.as_ref(),
             token: settings.verification_token.as_ref(),
         },
-        check: Box::new(
-            |headers: &Headers,
-             decoded: Decoded<'_>,
-             event: Option<&Event>,
-             secrets: Secrets<'_>,
-             clock: Clock| {
-                verify::verify_decoded(headers, decoded, event, secrets, clock, style)
-            },
-        ),
         forwarder,
         capture,
         requests: 0,

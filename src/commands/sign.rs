@@ -1,15 +1,16 @@
 //! `sign`: the signature headers (and, with `--encrypt`, the encrypted body)
 //! of a test request.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use anyhow::Context as _;
 
-use super::Reporter;
 use crate::cli::{OutputFormat, SignArgs};
+use crate::diagnostics::{ENCRYPT_KEY_HINT, Reporter};
 use crate::exit::ExitStatus;
-use crate::input::{Input, Location, RecordError};
+use crate::input::{Input, Location};
 use crate::settings::Settings;
+use crate::verify::request::read_bounded;
 use crate::verify::sign::{parse_iv, random_nonce, sign};
 
 pub fn run(
@@ -19,9 +20,7 @@ pub fn run(
     report: &mut Reporter,
 ) -> anyhow::Result<ExitStatus> {
     let Some(key) = settings.encrypt_key.as_ref() else {
-        anyhow::bail!(
-            "sign needs the Encrypt Key: set LARK_ENCRYPT_KEY, or pass --encrypt-key-file PATH (or --encrypt-key KEY)"
-        );
+        anyhow::bail!("sign needs the Encrypt Key: {ENCRYPT_KEY_HINT}");
     };
     let iv = args.iv.as_deref().map(parse_iv).transpose()?;
     let input = Input::from_args(args.file.as_slice())
@@ -63,22 +62,4 @@ pub fn run(
         OutputFormat::Table => out.write_all(signed.curl_lines(args.encrypt).as_bytes())?,
     }
     Ok(ExitStatus::Success)
-}
-
-/// The whole input, byte for byte, up to the record bound.
-fn read_bounded(input: &Input, max: usize) -> Result<Vec<u8>, RecordError> {
-    let location = Location::new(input.name(), 0);
-    let mut body = Vec::new();
-    input
-        .open()?
-        .take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
-        .read_to_end(&mut body)
-        .map_err(|e| RecordError::new(location.clone(), e.to_string()))?;
-    if body.len() > max {
-        return Err(RecordError::new(
-            location,
-            format!("body exceeds the {max} byte bound (raise it with --max-record-size)"),
-        ));
-    }
-    Ok(body)
 }

@@ -1,23 +1,20 @@
 //! `verify`: signature, token and timestamp checks of each request, with a
 //! diagnosis of signature mismatches.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
-use super::Reporter;
 use crate::cli::{OutputFormat, VerifyArgs};
+use crate::diagnostics::{ENCRYPT_KEY_HINT, Reporter};
 use crate::event::{Detail, Event};
 use crate::exit::ExitStatus;
 use crate::input::{Headers, Input, RecordError};
 use crate::record::{Payload, Record};
 use crate::render::table::terminal_width;
+use crate::render::verify as show;
 use crate::settings::Settings;
-use crate::verify::report as show;
 use crate::verify::{
     self, Clock, Decoded, NONCE_HEADER, SIGNATURE_HEADER, Secrets, TIMESTAMP_HEADER, request,
 };
-
-const KEY_HINT: &str =
-    "set LARK_ENCRYPT_KEY, or pass --encrypt-key-file PATH (or --encrypt-key KEY)";
 
 struct Run<'a> {
     settings: &'a Settings,
@@ -59,29 +56,21 @@ pub fn run(
         .into_iter()
         .next()
         .unwrap_or(Input::Stdin);
-    let bytes = match read_all(&input) {
-        Ok(bytes) => bytes,
+    let payloads = match request::read(&input, settings.max_record) {
+        Ok(payloads) => payloads,
         Err(e) => {
             report.error(&e);
             return Ok(ExitStatus::Error);
         }
     };
     let mut status = ExitStatus::Success;
-    for payload in request::payloads(input.name(), bytes, settings.max_record) {
+    for payload in payloads {
         match payload {
             Ok(payload) => status = status.and(run.one(payload, out, report)?),
             Err(e) => report.error(&e),
         }
     }
     Ok(report.status(status))
-}
-
-fn read_all(input: &Input) -> Result<Vec<u8>, RecordError> {
-    let mut bytes = Vec::new();
-    input.open()?.read_to_end(&mut bytes).map_err(|e| {
-        RecordError::new(crate::input::Location::new(input.name(), 0), e.to_string())
-    })?;
-    Ok(bytes)
 }
 
 /// An encrypted body that did not decrypt: its bytes, its JSON, and why.
@@ -158,20 +147,17 @@ impl Run<'_> {
             key,
             token: self.settings.verification_token.as_ref(),
         };
-        let verdict = match verify::verify_decoded(
-            &headers,
-            body,
-            event.as_ref(),
-            secrets,
-            self.clock,
-            &self.settings.style,
-        ) {
-            Ok(verdict) => verdict,
-            Err(e) => {
-                report.error(&RecordError::new(location, e.to_string()).with_hint(Some(KEY_HINT)));
-                return Ok(ExitStatus::Error);
-            }
-        };
+        let verdict =
+            match verify::verify_decoded(&headers, body, event.as_ref(), secrets, self.clock) {
+                Ok(verdict) => verdict,
+                Err(e) => {
+                    report.error(
+                        &RecordError::new(location, e.to_string())
+                            .with_hint(Some(ENCRYPT_KEY_HINT)),
+                    );
+                    return Ok(ExitStatus::Error);
+                }
+            };
         // A body that did not decrypt: when its signature failed, the
         // request is not authentic, and that is the answer (exit 1); when
         // the signature held, no verdict could be formed (exit 2).

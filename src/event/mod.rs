@@ -4,6 +4,7 @@
 //! the body by type, the ticket models, the transitions, the lenient fields).
 
 mod body;
+pub mod challenge;
 mod envelope;
 pub mod fields;
 pub mod labels;
@@ -15,6 +16,7 @@ pub mod transition;
 use crate::json::Scalar;
 use body::read_body;
 pub use body::{Body, NOTIFICATION_APPROVE, TICKET_CREATED, TICKET_MESSAGE, TICKET_UPDATED};
+pub use challenge::challenge_response;
 use envelope::{EVENT, read_v1_envelope, read_v2_envelope};
 pub use envelope::{Envelope, Schema};
 pub use fields::{Issue, Issues, Path};

@@ -6,8 +6,8 @@
 use serde_json::{Value, json};
 
 use super::response::Response;
-use crate::event::{Body, Detail, Event};
-use crate::input::{Headers, RecordError};
+use crate::event::{Body, Detail, Event, challenge_response};
+use crate::input::RecordError;
 use crate::record::{Payload, Record};
 use crate::verify::{self, Clock, Decoded, Secrets, Status, Verdict};
 
@@ -31,23 +31,11 @@ pub struct Outcome {
 }
 
 /// Decides the answer to one request's payload, or to why it is none.
-/// `check` runs verify's checks: [`verify::verify_decoded`], given by the
-/// caller with how a check's details write times.
-pub fn answer<C>(
+pub fn answer(
     payload: Result<Payload, RecordError>,
     secrets: Secrets<'_>,
     clock: Clock,
-    check: C,
-) -> Outcome
-where
-    C: FnOnce(
-        &Headers,
-        Decoded<'_>,
-        Option<&Event>,
-        Secrets<'_>,
-        Clock,
-    ) -> Result<Verdict, verify::NeedsKey>,
-{
+) -> Outcome {
     let mut outcome = Outcome {
         response: success(),
         record: None,
@@ -91,7 +79,7 @@ where
         (None, None) => return outcome.status_from_error(),
     };
     let checked = event.as_ref().and_then(|e| e.as_ref().ok());
-    match check(&headers, body, checked, secrets, clock) {
+    match verify::verify_decoded(&headers, body, checked, secrets, clock) {
         Ok(verdict) => outcome.verdict = Some(verdict),
         Err(verify::NeedsKey) => outcome.skipped = Some(NO_KEY),
     }
@@ -142,7 +130,7 @@ impl Outcome {
             self.response = Response {
                 status: 200,
                 content_type: "application/json; charset=utf-8".to_string(),
-                body: crate::render::json::challenge_response(Some(challenge)).into_bytes(),
+                body: challenge_response(Some(challenge)).into_bytes(),
             };
         }
         self

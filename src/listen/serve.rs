@@ -15,13 +15,8 @@ use super::capture::{self, CaptureFile};
 use super::forward::Forwarder;
 use super::request::{Connection, Head, READ_TIMEOUT, ReadError};
 use super::response::{Response, reason};
-use crate::event::Event;
-use crate::input::{Headers, Location};
-use crate::verify::{Clock, Decoded, NeedsKey, Secrets, Verdict};
-
-/// verify's checks of one request: [`crate::verify::verify_decoded`].
-pub type Check<'a> = dyn Fn(&Headers, Decoded<'_>, Option<&Event>, Secrets<'_>, Clock) -> Result<Verdict, NeedsKey>
-    + 'a;
+use crate::input::Location;
+use crate::verify::{Clock, Secrets};
 
 /// The receiver: its settings, and what it keeps across requests.
 pub struct Receiver<'a> {
@@ -31,7 +26,6 @@ pub struct Receiver<'a> {
     /// `--max-age`, for the timestamp check.
     pub max_age: Option<u64>,
     pub secrets: Secrets<'a>,
-    pub check: Box<Check<'a>>,
     pub forwarder: Option<Forwarder>,
     pub capture: Option<CaptureFile>,
     /// Requests answered so far.
@@ -210,7 +204,7 @@ impl Receiver<'_> {
             max_age: self.max_age,
         };
         let payload = capture::payload(location.clone(), &head, body);
-        let outcome = answer::answer(payload, self.secrets, clock, &*self.check);
+        let outcome = answer::answer(payload, self.secrets, clock);
         let forwarded = self.forwarder.as_ref().map(|f| f.forward(&head, body));
         Decided {
             head: Some(head),

@@ -202,7 +202,7 @@ enum VerdictAs<'w> {
 /// A verdict as `verify` shows it: its JSON value, or its table written
 /// out (then the value is null). The one call into verify's renderers.
 fn verdict(location: &Location, verdict: &Verdict, how: VerdictAs<'_>) -> io::Result<Value> {
-    use crate::verify::report;
+    use crate::render::verify as report;
     match how {
         VerdictAs::Json => Ok(report::json(location, verdict)),
         VerdictAs::Table(out, style, width) => {

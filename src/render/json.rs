@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{Parsed, Renderer, Style};
-use crate::event::{Body, CodeKind, CustomField, Ticket, TicketMessage, User};
+use crate::event::{Body, CodeKind, CustomField, Ticket, TicketMessage, User, challenge_response};
 use crate::event::{FieldValue, Transition};
 
 pub struct JsonRenderer {
@@ -75,11 +75,6 @@ pub fn parsed_json(style: &Style, parsed: &Parsed<'_>) -> Value {
         }
     }
     obj
-}
-
-/// The exact body a receiver must answer a url_verification request with.
-pub fn challenge_response(challenge: Option<&str>) -> String {
-    json!({ "challenge": challenge.unwrap_or_default() }).to_string()
 }
 
 fn coded(style: &Style, kind: CodeKind, value: Option<i64>) -> Value {

@@ -5,6 +5,7 @@ pub mod diff;
 pub mod grid;
 pub mod json;
 pub mod table;
+pub mod verify;
 pub mod words;
 
 use std::io::{self, Write};

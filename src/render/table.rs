@@ -8,11 +8,10 @@ use comfy_table::Table;
 use unicode_width::UnicodeWidthStr;
 
 use super::grid::Grid;
-use super::json::challenge_response;
 use super::words::Noun;
 pub use super::words::plural;
 use super::{Parsed, Renderer, Style, Summary, text};
-use crate::event::{Body, CodeKind, Ticket, TicketMessage, User};
+use crate::event::{Body, CodeKind, Ticket, TicketMessage, User, challenge_response};
 use crate::event::{FieldValue, Transition};
 
 pub struct TableRenderer {

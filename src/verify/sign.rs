@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 
-use super::{NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use super::verdict::{NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use crate::crypto;
 use crate::secret::Secret;
 

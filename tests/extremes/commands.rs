@@ -14,6 +14,7 @@ use lark_ticket::render::diff::{
 };
 use lark_ticket::render::json::JsonRenderer;
 use lark_ticket::render::table::TableRenderer;
+use lark_ticket::render::verify as report;
 use lark_ticket::render::{Parsed, Renderer, Style, Summary};
 use lark_ticket::secret::Secret;
 use lark_ticket::timeline::{State, Timelines};
@@ -179,7 +180,7 @@ pub fn verify(event: &Event, body: &[u8], timestamp: &str, now: i64, max_age: Op
     };
     let clock = Clock { now, max_age };
     let style = Style::new(false, Lang::En, TimeZone::UTC);
-    let verdict = verify::verify(&request, &content, secrets, clock, &style).expect("a key");
+    let verdict = verify::verify(&request, &content, secrets, clock).expect("a key");
     let status = |name| verdict.check(name).map(|c| c.status);
     assert_eq!(status("signature"), Some(Status::Pass));
     let expected = match (timestamp.trim().parse::<i64>(), max_age) {
@@ -200,8 +201,8 @@ pub fn verify(event: &Event, body: &[u8], timestamp: &str, now: i64, max_age: Op
         "{timestamp} at {now}, {max_age:?}"
     );
     let location = Location::new(Arc::from("extreme"), 1);
-    let report = verify::report::json(&location, &verdict).to_string();
+    let report = report::json(&location, &verdict).to_string();
     serde_json::from_str::<Value>(&report).expect("JSON");
     let mut text = Vec::new();
-    verify::report::table(&mut text, &style, Some(usize::MAX), &location, &verdict).expect("table");
+    report::table(&mut text, &style, Some(usize::MAX), &location, &verdict).expect("table");
 }

@@ -1,17 +1,19 @@
-//! A verdict for people (a table of checks, then the diagnosis) and for
-//! scripts (one JSON object per request).
+//! `verify`'s verdict for people (a table of checks, then the diagnosis,
+//! times in the reader's zone) and for scripts (one JSON object per
+//! request, times in UTC).
 
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Status, Verdict};
+use super::table::new_table;
+use super::{Style, text};
 use crate::input::Location;
-use crate::render::table::new_table;
-use crate::render::{Style, text};
+use crate::verify::{Check, Status, Verdict};
 
-/// `{"source","ok","checks","expected_signature","received_signature","diagnosis"}`.
+/// `{"source","ok","checks","expected_signature","received_signature","diagnosis"}`;
+/// each check's `detail` as the check wrote it (instants in UTC).
 pub fn json(location: &Location, verdict: &Verdict) -> Value {
     json!({
         "source": location.to_string(),
@@ -54,7 +56,11 @@ pub fn table(
             Status::Fail => style.red("fail"),
             Status::Skip => style.dim("skip"),
         };
-        table.add_row(vec![check.name.to_string(), status, text(&check.detail)]);
+        table.add_row(vec![
+            check.name.to_string(),
+            status,
+            text(&detail(style, check)),
+        ]);
     }
     writeln!(out, "{table}")?;
     let Some(diagnosis) = &verdict.diagnosis else {
@@ -101,6 +107,22 @@ pub fn table(
     Ok(())
 }
 
+/// A check's detail with the instant it names (see [`crate::verify::Sent`])
+/// written in the reader's zone.
+fn detail(style: &Style, check: &Check) -> String {
+    let Some(sent) = &check.sent else {
+        return check.detail.clone();
+    };
+    let (Some(ms), Some(before), Some(after)) = (
+        sent.seconds.checked_mul(1000),
+        check.detail.get(..sent.written.start),
+        check.detail.get(sent.written.end..),
+    ) else {
+        return check.detail.clone();
+    };
+    format!("{before}{}{after}", style.time(ms))
+}
+
 /// As wide as "diagnosis ", so wrapped lines align under the message.
 const INDENT: &str = "          ";
 
@@ -126,7 +148,11 @@ fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use jiff::tz::{TimeZone, offset};
+
     use super::*;
+    use crate::event::Lang;
+    use crate::verify::{Clock, Content, Request, Secrets, verify};
 
     #[test]
     fn wraps_on_words() {
@@ -135,5 +161,37 @@ mod tests {
             wrap("aaaa bbbb cccc dddd eeee ffff", Some(20)),
             ["aaaa bbbb cccc dddd", "eeee ffff"]
         );
+    }
+
+    #[test]
+    fn the_table_writes_the_instant_in_the_readers_zone() {
+        let key = crate::secret::Secret::new("k");
+        let request = Request {
+            timestamp: Some("1700000000"),
+            nonce: None,
+            signature: None,
+            body: b"{}",
+            value: None,
+        };
+        let secrets = Secrets {
+            key: Some(&key),
+            token: None,
+        };
+        let clock = Clock {
+            now: 1_700_000_042,
+            max_age: None,
+        };
+        let verdict = verify(&request, &Content::NotAnEvent, secrets, clock).expect("a key");
+        let check = verdict.check("timestamp").expect("a timestamp check");
+        let utc = "sent 2023-11-14T22:13:20Z, 42 s ago; age not checked (no --max-age)";
+        assert_eq!(check.detail, utc);
+        let at = |tz| detail(&Style::new(false, Lang::En, tz), check);
+        assert_eq!(at(TimeZone::UTC), utc);
+        assert_eq!(
+            at(TimeZone::fixed(offset(8))),
+            "sent 2023-11-15T06:13:20+08:00, 42 s ago; age not checked (no --max-age)"
+        );
+        let location = Location::new(std::sync::Arc::from("t"), 1);
+        assert!(json(&location, &verdict).to_string().contains(utc));
     }
 }

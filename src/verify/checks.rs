@@ -1,0 +1,395 @@
+//! The checks of `verify` (signature, token, timestamp, url_verification)
+//! run on one request; on a signature mismatch, the diagnosis says why.
+
+use serde_json::Value;
+
+use super::diagnosis;
+use super::verdict::{
+    Check, Clock, Content, Decoded, NONCE_HEADER, NeedsKey, Request, SIGNATURE_HEADER, Secrets,
+    Sent, Status, TIMESTAMP_HEADER, Verdict,
+};
+use crate::crypto;
+use crate::event::{Body, Event, Schema, challenge_response};
+
+/// Runs every check on a request with these headers and this body, and
+/// the event the body holds when it is one.
+pub fn verify_decoded(
+    headers: &crate::input::Headers,
+    decoded: Decoded<'_>,
+    event: Option<&Event>,
+    secrets: Secrets<'_>,
+    clock: Clock,
+) -> Result<Verdict, NeedsKey> {
+    let (body, value, content) = match decoded {
+        Decoded::Record(record) => {
+            let plaintext = record.plaintext.as_ref().map(|p| p.bytes.as_slice());
+            let content = match event {
+                Some(event) => Content::Event { event, plaintext },
+                None => Content::NotAnEvent,
+            };
+            (
+                record.payload.body.as_slice(),
+                record.payload.value().ok(),
+                content,
+            )
+        }
+        Decoded::Undecrypted {
+            body,
+            value,
+            reason,
+        } => (body, value, Content::Undecrypted { reason }),
+    };
+    let request = Request {
+        timestamp: headers.get(TIMESTAMP_HEADER),
+        nonce: headers.get(NONCE_HEADER),
+        signature: headers.get(SIGNATURE_HEADER),
+        body,
+        value,
+    };
+    verify(&request, &content, secrets, clock)
+}
+
+/// Runs every check on one request.
+pub fn verify(
+    request: &Request<'_>,
+    content: &Content<'_>,
+    secrets: Secrets<'_>,
+    clock: Clock,
+) -> Result<Verdict, NeedsKey> {
+    let mut verdict = Verdict {
+        checks: Vec::with_capacity(4),
+        expected_signature: None,
+        received_signature: request.signature.map(str::to_string),
+        diagnosis: None,
+    };
+    let signature = signature_check(request, content, secrets, &mut verdict)?;
+    verdict.checks.push(signature);
+    verdict.checks.push(token_check(content, secrets));
+    verdict
+        .checks
+        .push(timestamp_check(request.timestamp, content, clock));
+    if let Content::Event { event, .. } = content
+        && let Body::UrlVerification { challenge } = &event.body
+    {
+        verdict.checks.push(match challenge {
+            Some(c) => Check::new(
+                "url_verification",
+                Status::Pass,
+                format!(
+                    "a URL challenge: respond within 1 s with HTTP 200 and the body {}",
+                    challenge_response(Some(c))
+                ),
+            ),
+            None => Check::new(
+                "url_verification",
+                Status::Fail,
+                "a URL challenge without a \"challenge\" value: the platform will not accept any answer",
+            ),
+        });
+    }
+    Ok(verdict)
+}
+
+fn signature_check(
+    request: &Request<'_>,
+    content: &Content<'_>,
+    secrets: Secrets<'_>,
+    verdict: &mut Verdict,
+) -> Result<Check, NeedsKey> {
+    const NAME: &str = "signature";
+    if content.is_url_verification() {
+        return Ok(Check::new(
+            NAME,
+            Status::Skip,
+            "url_verification requests arrive unsigned (the SDKs skip this check)",
+        ));
+    }
+    let key = secrets.key.ok_or(NeedsKey)?;
+    let missing: Vec<&str> = [
+        (TIMESTAMP_HEADER, request.timestamp),
+        (NONCE_HEADER, request.nonce),
+        (SIGNATURE_HEADER, request.signature),
+    ]
+    .iter()
+    .filter(|(_, v)| v.is_none())
+    .map(|(name, _)| *name)
+    .collect();
+    if let (Some(ts), Some(nonce)) = (request.timestamp, request.nonce) {
+        verdict.expected_signature = Some(crypto::signature(ts, nonce, key, request.body));
+    }
+    let (Some(ts), Some(nonce), Some(received), Some(expected)) = (
+        request.timestamp,
+        request.nonce,
+        request.signature,
+        verdict.expected_signature.as_deref(),
+    ) else {
+        let (noun, verb) = if missing.len() == 1 {
+            ("header", "is")
+        } else {
+            ("headers", "are")
+        };
+        return Ok(Check::new(
+            NAME,
+            Status::Fail,
+            format!(
+                "cannot check: the {noun} {} {verb} missing; give them with -H 'Name: value' or \
+                 --timestamp/--nonce/--signature, or verify an HTTP capture or capture record \
+                 that has them",
+                missing.join(", ")
+            ),
+        ));
+    };
+    if crypto::signatures_equal(expected, received) {
+        let mut detail = format!(
+            "matches: SHA-256 over timestamp + nonce + Encrypt Key + the {}-byte body",
+            request.body.len()
+        );
+        if request.value.is_some_and(|v| !is_compact(v, request.body)) {
+            detail.push_str(NODE_NOTE);
+        }
+        return Ok(Check::new(NAME, Status::Pass, detail));
+    }
+    let plaintext = match content {
+        Content::Event { plaintext, .. } => *plaintext,
+        _ => None,
+    };
+    let ctx = diagnosis::Context {
+        timestamp: ts,
+        nonce,
+        key,
+        token: secrets.token,
+        body: request.body,
+        value: request.value,
+        plaintext,
+        expected,
+    };
+    let diagnosis = diagnosis::diagnose(&ctx, received);
+    let detail = match diagnosis.cause {
+        Some(cause) => format!("does not match the X-Lark-Signature header; cause: {cause}"),
+        None => {
+            "does not match the X-Lark-Signature header; no known cause reproduces it".to_string()
+        }
+    };
+    verdict.diagnosis = Some(diagnosis);
+    Ok(Check::new(NAME, Status::Fail, detail))
+}
+
+/// Appended to a passing signature whose body is not compact JSON.
+pub const NODE_NOTE: &str = "; the Node SDK would still reject it: it hashes JSON.stringify of the \
+     parsed body, and this body is not compact JSON";
+
+/// Whether `body` is the compact serialization of `value` (what the Node
+/// SDK hashes instead of the raw bytes).
+pub fn is_compact(value: &Value, body: &[u8]) -> bool {
+    serde_json::to_vec(value).is_ok_and(|compact| compact == body)
+}
+
+fn token_check(content: &Content<'_>, secrets: Secrets<'_>) -> Check {
+    const NAME: &str = "token";
+    let event = match content {
+        Content::Event { event, .. } => event,
+        Content::NotAnEvent => {
+            return match secrets.token {
+                Some(_) => Check::new(
+                    NAME,
+                    Status::Fail,
+                    "the body is not a Lark event callback, so it carries no token",
+                ),
+                None => Check::new(NAME, Status::Skip, "the body is not a Lark event callback"),
+            };
+        }
+        Content::Undecrypted { reason } => {
+            return Check::new(
+                NAME,
+                Status::Skip,
+                format!("not checked: the body did not decrypt: {reason}"),
+            );
+        }
+    };
+    let field = match event.envelope.schema {
+        Some(Schema::V2) => "header.token",
+        _ => "token",
+    };
+    let Some(expected) = secrets.token else {
+        return Check::new(
+            NAME,
+            Status::Skip,
+            "no verification token given (--verification-token-file or LARK_VERIFICATION_TOKEN)",
+        );
+    };
+    match &event.envelope.token {
+        None => Check::new(
+            NAME,
+            Status::Fail,
+            format!("the payload has no {field} to compare with the verification token"),
+        ),
+        Some(token) if expected.matches(token) => Check::new(
+            NAME,
+            Status::Pass,
+            format!("{field} matches the verification token"),
+        ),
+        Some(token) => {
+            let swapped = secrets.key.is_some_and(|k| k.matches(token));
+            Check::new(
+                NAME,
+                Status::Fail,
+                if swapped {
+                    format!(
+                        "{field} does not match the verification token given, but equals the \
+                         Encrypt Key given: the two secrets are swapped"
+                    )
+                } else {
+                    format!("{field} does not match the verification token")
+                },
+            )
+        }
+    }
+}
+
+fn timestamp_check(timestamp: Option<&str>, content: &Content<'_>, clock: Clock) -> Check {
+    const NAME: &str = "timestamp";
+    if timestamp.is_none() && content.is_url_verification() {
+        return Check::new(
+            NAME,
+            Status::Skip,
+            format!("no {TIMESTAMP_HEADER} header (url_verification requests need none)"),
+        );
+    }
+    let fail_or_skip = if clock.max_age.is_some() {
+        Status::Fail
+    } else {
+        Status::Skip
+    };
+    let Some(ts) = timestamp else {
+        return Check::new(NAME, fail_or_skip, format!("no {TIMESTAMP_HEADER} header"));
+    };
+    let Ok(seconds) = ts.trim().parse::<i64>() else {
+        return Check::new(
+            NAME,
+            fail_or_skip,
+            format!("{TIMESTAMP_HEADER} {ts:?} is not a number of Unix seconds"),
+        );
+    };
+    // Exact for any two i64s (a saturated age could pass a --max-age the
+    // true age fails).
+    let age = i128::from(clock.now) - i128::from(seconds);
+    let span = human_span(age.unsigned_abs());
+    let at = utc(seconds);
+    let written = "sent ".len().."sent ".len() + at.len();
+    let mut detail = if age >= 0 {
+        format!("sent {at}, {span} ago")
+    } else {
+        format!("sent {at}, {span} in the future")
+    };
+    if seconds.unsigned_abs() >= 100_000_000_000 {
+        detail.push_str(" (the value looks like milliseconds; the header is in seconds)");
+    }
+    let status = match clock.max_age {
+        None => {
+            detail.push_str("; age not checked (no --max-age)");
+            Status::Skip
+        }
+        Some(max) if age.unsigned_abs() <= u128::from(max) => {
+            detail.push_str(&format!("; within --max-age {max} s"));
+            Status::Pass
+        }
+        Some(max) => {
+            detail.push_str(&format!(
+                "; more than --max-age {max} s from now (a replayed or delayed request, or a \
+                 wrong clock)"
+            ));
+            Status::Fail
+        }
+    };
+    Check {
+        sent: Some(Sent {
+            seconds,
+            age,
+            written,
+        }),
+        ..Check::new(NAME, status, detail)
+    }
+}
+
+/// Unix seconds as RFC 3339 in UTC, the one way the detail writes an
+/// instant (a table rewrites it in the reader's zone from [`Sent`]).
+fn utc(seconds: i64) -> String {
+    let Some(ms) = seconds.checked_mul(1000) else {
+        return "out of range".to_string();
+    };
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(ts) => ts.to_string(),
+        Err(_) => format!("out of range ({ms})"),
+    }
+}
+
+/// Seconds, with a rounder unit beside long spans: `7200 s (2 h)`.
+fn human_span(seconds: u128) -> String {
+    match seconds {
+        0..120 => format!("{seconds} s"),
+        120..7_200 => format!("{seconds} s ({} min)", seconds / 60),
+        7_200..172_800 => format!("{seconds} s ({} h)", seconds / 3_600),
+        _ => format!("{seconds} s ({} days)", seconds / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamp_age_is_reported_and_checked() {
+        let clock = Clock {
+            now: 1_700_000_100,
+            max_age: None,
+        };
+        let c = timestamp_check(Some("1700000000"), &Content::NotAnEvent, clock);
+        assert_eq!(c.status, Status::Skip);
+        assert!(c.detail.contains("100 s ago"), "{}", c.detail);
+        assert_eq!(human_span(95_484_417), "95484417 s (1105 days)");
+        assert!(c.detail.contains("2023-11-14T22:13:20Z"), "{}", c.detail);
+        let strict = Clock {
+            max_age: Some(60),
+            ..clock
+        };
+        assert_eq!(
+            timestamp_check(Some("1700000000"), &Content::NotAnEvent, strict).status,
+            Status::Fail
+        );
+        assert_eq!(
+            timestamp_check(Some("1700000050"), &Content::NotAnEvent, strict).status,
+            Status::Pass
+        );
+        assert_eq!(
+            timestamp_check(Some("1700000200"), &Content::NotAnEvent, strict).status,
+            Status::Fail
+        );
+        assert_eq!(
+            timestamp_check(None, &Content::NotAnEvent, strict).status,
+            Status::Fail
+        );
+        assert_eq!(
+            timestamp_check(Some("soon"), &Content::NotAnEvent, clock).status,
+            Status::Skip
+        );
+    }
+
+    #[test]
+    fn the_instant_is_data_and_the_detail_writes_it_in_utc() {
+        let clock = Clock {
+            now: 1_700_000_000,
+            max_age: None,
+        };
+        let c = timestamp_check(Some("1700000042"), &Content::NotAnEvent, clock);
+        let sent = c.sent.clone().expect("the instant");
+        assert_eq!((sent.seconds, sent.age), (1_700_000_042, -42));
+        assert_eq!(&c.detail[sent.written], "2023-11-14T22:14:02Z");
+        let far = timestamp_check(Some("-9223372036854775808"), &Content::NotAnEvent, clock);
+        let sent = far.sent.clone().expect("the instant");
+        assert_eq!(&far.detail[sent.written], "out of range");
+        assert_eq!(
+            timestamp_check(None, &Content::NotAnEvent, clock).sent,
+            None
+        );
+    }
+}
