@@ -85,7 +85,3 @@ impl Reporter {
 /// How to give the Encrypt Key, said wherever one is needed and missing.
 pub const ENCRYPT_KEY_HINT: &str =
     "set LARK_ENCRYPT_KEY, or pass --encrypt-key-file PATH (or --encrypt-key KEY)";
-
-/// How to accept a record past the record bound, said wherever one is hit:
-/// `... exceeds the N byte bound (raise it with --max-record-size)`.
-pub const RAISE_RECORD_BOUND: &str = "raise it with --max-record-size";

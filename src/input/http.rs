@@ -6,6 +6,7 @@ use std::io::{self, Read};
 
 use super::buffer::{Buffer, trim_eol};
 use super::headers::Headers;
+use super::message::exceeds_bound;
 use super::raw::Raw;
 
 /// Reads the HTTP request capture at the current position, whose first line
@@ -99,9 +100,9 @@ pub(super) fn read_capture<R: Read>(
     let body_len = match body_len {
         Some(n) => {
             if n > max_record {
-                return bad(format!(
-                    "HTTP capture: Content-Length {n} exceeds the {} byte bound (raise it with --max-record-size)",
-                    max_record
+                return bad(exceeds_bound(
+                    &format!("HTTP capture: Content-Length {n}"),
+                    max_record,
                 ));
             }
             // Saturating: the bound may be as large as usize, and a
@@ -117,10 +118,7 @@ pub(super) fn read_capture<R: Read>(
         None => match body_to_next_request(input, max_record, offset)? {
             Some(n) => n,
             None => {
-                return bad(format!(
-                    "HTTP capture: body exceeds the {} byte bound (raise it with --max-record-size)",
-                    max_record
-                ));
+                return bad(exceeds_bound("HTTP capture: body", max_record));
             }
         },
     };

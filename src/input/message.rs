@@ -32,9 +32,18 @@ pub(super) fn unterminated(string: bool) -> String {
     format!("malformed JSON: unterminated {what} at end of input")
 }
 
+/// How to accept a record past the record bound, said wherever one is hit:
+/// `... exceeds the N byte bound (raise it with --max-record-size)`.
+pub const RAISE_RECORD_BOUND: &str = "raise it with --max-record-size";
+
+/// `WHAT exceeds the N byte bound (raise it with --max-record-size)`.
+pub fn exceeds_bound(what: &str, max_record: usize) -> String {
+    format!("{what} exceeds the {max_record} byte bound ({RAISE_RECORD_BOUND})")
+}
+
 /// A record that does not end within the bound.
 pub(super) fn over_bound(max_record: usize) -> String {
-    format!("record exceeds the {max_record} byte bound (raise it with --max-record-size)")
+    exceeds_bound("record", max_record)
 }
 
 /// Text that starts no record, from up to [`PREVIEW`] bytes of it.

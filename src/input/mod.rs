@@ -24,6 +24,7 @@ pub use check::validate;
 pub use headers::Headers;
 pub use http::is_request_line;
 pub use location::{Location, RecordError};
+pub use message::{RAISE_RECORD_BOUND, exceeds_bound};
 pub use probe::Members;
 pub use progress::Progress;
 pub use raw::{Raw, RawRecord, check_line};

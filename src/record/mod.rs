@@ -208,9 +208,7 @@ impl Payload {
                 self.location.clone(),
                 "record is encrypted and no Encrypt Key was given",
             )
-            .with_hint(Some(
-                "set LARK_ENCRYPT_KEY, or pass --encrypt-key-file PATH (or --encrypt-key KEY)",
-            )));
+            .with_hint(Some(crate::diagnostics::ENCRYPT_KEY_HINT)));
         };
         match crypto::decrypt(key, encrypted) {
             Ok(bytes) => Ok(Record {

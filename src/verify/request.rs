@@ -7,7 +7,6 @@ use std::io::{self, Read};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use crate::diagnostics::RAISE_RECORD_BOUND;
 use crate::input::{
     Headers, Input, Location, Members as Probe, Raw, RawRecord, RecordError, Splitter,
     is_request_line,
@@ -47,7 +46,7 @@ pub fn read_bounded(input: &Input, max: usize) -> Result<Vec<u8>, RecordError> {
 fn over_bound(location: Location, max: usize) -> RecordError {
     RecordError::new(
         location,
-        format!("body exceeds the {max} byte bound ({RAISE_RECORD_BOUND})"),
+        crate::input::exceeds_bound("body", max),
     )
 }
 
