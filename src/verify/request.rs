@@ -44,10 +44,7 @@ pub fn read_bounded(input: &Input, max: usize) -> Result<Vec<u8>, RecordError> {
 }
 
 fn over_bound(location: Location, max: usize) -> RecordError {
-    RecordError::new(
-        location,
-        crate::input::exceeds_bound("body", max),
-    )
+    RecordError::new(location, crate::input::exceeds_bound("body", max))
 }
 
 /// The payloads of one input (see [`Payloads`]).
