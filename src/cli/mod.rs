@@ -146,6 +146,39 @@ Examples:
     Man,
 }
 
+impl Cli {
+    /// The options of the subcommand, with defaults for the rest.
+    pub fn options(&self) -> GlobalArgs {
+        let all = GlobalArgs {
+            max_record_size: crate::input::DEFAULT_MAX_RECORD,
+            ..GlobalArgs::default()
+        };
+        match &self.command {
+            Command::Decrypt(a) => all.key(&a.key).threads(&a.threads).bound(&a.bound),
+            Command::Parse(ParseArgs { options, .. }) | Command::Diff(DiffArgs { options, .. }) => {
+                all.key(&options.key)
+                    .format(&options.format)
+                    .view(&options.view)
+                    .threads(&options.threads)
+                    .bound(&options.bound)
+            }
+            Command::Verify(a) => all
+                .key(&a.key)
+                .token(&a.token)
+                .format(&a.format)
+                .view(&a.view)
+                .bound(&a.bound),
+            Command::Sign(a) => all.key(&a.key).format(&a.format).bound(&a.bound),
+            Command::Listen(a) => all
+                .key(&a.key)
+                .token(&a.token)
+                .format(&a.format)
+                .view(&a.view),
+            Command::Completions { .. } | Command::Man => all,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

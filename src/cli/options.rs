@@ -6,8 +6,6 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum, ValueHint};
 
-use super::args::{DiffArgs, ParseArgs};
-use super::{Cli, Command};
 use crate::event::Lang;
 use crate::render::OutputFormat;
 use crate::secret::Secret;
@@ -151,36 +149,36 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
-    fn key(mut self, key: &KeyArgs) -> GlobalArgs {
+    pub(super) fn key(mut self, key: &KeyArgs) -> GlobalArgs {
         self.encrypt_key = key.encrypt_key.clone();
         self.encrypt_key_file = key.encrypt_key_file.clone();
         self
     }
 
-    fn token(mut self, token: &TokenArgs) -> GlobalArgs {
+    pub(super) fn token(mut self, token: &TokenArgs) -> GlobalArgs {
         self.verification_token = token.verification_token.clone();
         self.verification_token_file = token.verification_token_file.clone();
         self
     }
 
-    fn format(mut self, format: &FormatArgs) -> GlobalArgs {
+    pub(super) fn format(mut self, format: &FormatArgs) -> GlobalArgs {
         self.output = format.output;
         self
     }
 
-    fn view(mut self, view: &ViewArgs) -> GlobalArgs {
+    pub(super) fn view(mut self, view: &ViewArgs) -> GlobalArgs {
         self.color = view.color;
         self.utc = view.utc;
         self.lang = view.lang;
         self
     }
 
-    fn threads(mut self, threads: &ThreadsArgs) -> GlobalArgs {
+    pub(super) fn threads(mut self, threads: &ThreadsArgs) -> GlobalArgs {
         self.threads = threads.threads;
         self
     }
 
-    fn bound(mut self, bound: &BoundArgs) -> GlobalArgs {
+    pub(super) fn bound(mut self, bound: &BoundArgs) -> GlobalArgs {
         self.max_record_size = bound.max_record_size;
         self
     }
@@ -192,37 +190,4 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-impl Cli {
-    /// The options of the subcommand, with defaults for the rest.
-    pub fn options(&self) -> GlobalArgs {
-        let all = GlobalArgs {
-            max_record_size: crate::input::DEFAULT_MAX_RECORD,
-            ..GlobalArgs::default()
-        };
-        match &self.command {
-            Command::Decrypt(a) => all.key(&a.key).threads(&a.threads).bound(&a.bound),
-            Command::Parse(ParseArgs { options, .. }) | Command::Diff(DiffArgs { options, .. }) => {
-                all.key(&options.key)
-                    .format(&options.format)
-                    .view(&options.view)
-                    .threads(&options.threads)
-                    .bound(&options.bound)
-            }
-            Command::Verify(a) => all
-                .key(&a.key)
-                .token(&a.token)
-                .format(&a.format)
-                .view(&a.view)
-                .bound(&a.bound),
-            Command::Sign(a) => all.key(&a.key).format(&a.format).bound(&a.bound),
-            Command::Listen(a) => all
-                .key(&a.key)
-                .token(&a.token)
-                .format(&a.format)
-                .view(&a.view),
-            Command::Completions { .. } | Command::Man => all,
-        }
-    }
 }
