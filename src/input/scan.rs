@@ -95,7 +95,9 @@ pub(super) enum InString {
 /// out; `escape` when that was right after a backslash) to where the
 /// string ends. An escape skips the byte after it, unless that is a raw
 /// newline.
-#[inline]
+// Inlined into each scan's loop: called once per string of every record,
+// a call and the returned enum cost the end scan about 7% (callgrind).
+#[inline(always)]
 pub(super) fn string_end(data: &[u8], escape: bool) -> InString {
     let mut i = 0;
     if escape {
