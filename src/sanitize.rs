@@ -57,16 +57,15 @@ impl fmt::Display for Safe<'_> {
     }
 }
 
-/// `text` escaped, except for well-formed SGR sequences (colour codes) when
-/// `keep_sgr` is set.
-pub fn escape_keeping_sgr(text: &str, keep_sgr: bool) -> Cow<'_, str> {
+/// `text` escaped, except for well-formed SGR sequences (colour codes).
+pub fn escape_keeping_sgr(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        if keep_sgr && c == '\u{1b}' {
+        if c == '\u{1b}' {
             let len = sgr_len(rest.as_bytes());
             if len > 0 {
                 out.push_str(&rest[..len]);
@@ -115,6 +114,13 @@ fn sgr_prefix(bytes: &[u8]) -> Prefix {
     } else {
         Prefix::No
     }
+}
+
+/// Whether a byte may start something [`TerminalWriter`] escapes or holds
+/// back: a C0 control other than tab and newline (ESC among them), DEL, or
+/// the lead byte of a C1 control's UTF-8.
+fn needs_a_look(b: u8) -> bool {
+    (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xc2
 }
 
 /// A writer that escapes unsafe characters in everything written through
@@ -180,7 +186,10 @@ impl<W: Write> TerminalWriter<W> {
 
 impl<W: Write> Write for TerminalWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.pending.is_empty() {
+        if self.pending.is_empty() && !buf.iter().any(|&b| needs_a_look(b)) {
+            // Nearly every write: nothing to escape or to hold back.
+            self.inner.write_all(buf)?;
+        } else if self.pending.is_empty() {
             self.process(buf, false)?;
         } else {
             let mut joined = std::mem::take(&mut self.pending);
@@ -229,10 +238,9 @@ mod tests {
     fn only_well_formed_colour_codes_are_kept() {
         let text = "\u{1b}[1;31mok\u{1b}[0m \u{1b}[2J \u{1b}]52;c;x\u{7} \u{1b}";
         assert_eq!(
-            escape_keeping_sgr(text, true),
+            escape_keeping_sgr(text),
             "\u{1b}[1;31mok\u{1b}[0m \\u{1b}[2J \\u{1b}]52;c;x\\u{7} \\u{1b}"
         );
-        assert_eq!(escape_keeping_sgr(text, false), escape(text));
     }
 
     fn through_writer(pieces: &[&[u8]], keep_sgr: bool) -> String {

@@ -19,15 +19,15 @@ fn run(args: &[&str], stdin: impl Into<Vec<u8>>) -> Output {
         .expect("runs")
 }
 
-/// `-o json` for the subcommands that have it. `decrypt` has no `-o` (it
-/// prints plaintext): it gets the default record bound instead, so each
-/// subcommand takes the same two arguments.
-fn format(cmd: &str) -> [&'static str; 2] {
-    if cmd == "decrypt" {
-        ["--max-record-size", "16777216"]
-    } else {
-        ["-o", "json"]
+/// `cmd` with `-o json` when it has that option (`decrypt` prints
+/// plaintext and has none), then `rest`.
+fn json_args<'a>(cmd: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![cmd];
+    if cmd != "decrypt" {
+        args.extend(["-o", "json"]);
     }
+    args.extend(rest);
+    args
 }
 
 /// Exit 2, every stderr line prefixed, no panic, and each expected text
@@ -49,10 +49,7 @@ fn fails_cleanly(o: &Output, expected: &[&str]) {
 fn encrypt_that_is_not_a_string() {
     let input = "{\"encrypt\":5}\n{\"encrypt\":null}\n{\"encrypt\":{\"a\":1}}\n";
     for cmd in ["decrypt", "parse"] {
-        let o = run(
-            &[cmd, "--encrypt-key", KEY, format(cmd)[0], format(cmd)[1]],
-            input,
-        );
+        let o = run(&json_args(cmd, &["--encrypt-key", KEY]), input);
         assert!(o.stdout.is_empty(), "{cmd} printed a broken record");
         fails_cleanly(
             &o,
@@ -128,7 +125,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let unclosed = format!("{}\n{GOOD}\n", "[".repeat(DEPTH));
     for input in [&arrays, &objects, &unclosed] {
         for cmd in ["parse", "decrypt", "diff"] {
-            let o = run(&[cmd, format(cmd)[0], format(cmd)[1]], input.as_bytes());
+            let o = run(&json_args(cmd, &[]), input.as_bytes());
             fails_cleanly(&o, &["-:1: "]);
             assert!(stderr(&o).contains("recursion limit") || stderr(&o).contains("unterminated"));
             if cmd != "diff" {
@@ -603,7 +600,7 @@ fn missing_files_directories_and_unreadable_files() {
     let can_read = std::fs::read(&unreadable).is_ok();
     for cmd in ["parse", "decrypt", "diff"] {
         let mut c = bin();
-        c.args([cmd, format(cmd)[0], format(cmd)[1]])
+        c.args(json_args(cmd, &[]))
             .arg(&missing)
             .arg(dir.path())
             .arg(&unreadable)
@@ -680,10 +677,7 @@ fn empty_and_binary_input() {
     ]
     .concat();
     for cmd in ["parse", "decrypt", "diff"] {
-        let o = run_file(
-            &[cmd, format(cmd)[0], format(cmd)[1], "--encrypt-key", KEY],
-            &input,
-        );
+        let o = run_file(&json_args(cmd, &["--encrypt-key", KEY]), &input);
         fails_cleanly(&o, &[]);
         if cmd != "diff" {
             assert_eq!(

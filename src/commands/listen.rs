@@ -18,7 +18,7 @@ use crate::listen::serve::{Exchange, Kind, Receiver, Served};
 use crate::listen::{self, FORWARD_TIMEOUT, Listener, PLATFORM_DEADLINE, capture::CaptureFile};
 use crate::render::Parsed;
 use crate::render::delivery::{self, Answer, Delivery, DeliveryTable, Findings, Via};
-use crate::render::table::plural;
+use crate::render::words::plural;
 use crate::settings::Settings;
 use crate::verify::Secrets;
 

@@ -115,11 +115,7 @@ impl Payload {
     /// the body is JSON (checked when the payload was made), but a
     /// `serde_json::Value` cannot hold a number beyond 64-bit floats.
     pub fn value(&self) -> Result<&Value, RecordError> {
-        as_value(&self.value, &self.body).map_err(|e| self.unrepresentable(e))
-    }
-
-    fn unrepresentable(&self, e: &str) -> RecordError {
-        unrepresentable(&self.location, e)
+        as_value(&self.value, &self.body).map_err(|e| unrepresentable(&self.location, e))
     }
 
     fn from_capture_record(
@@ -293,17 +289,15 @@ impl Record {
 
     /// The event JSON, owned.
     pub fn into_value(self) -> Result<Value, RecordError> {
-        self.value()?;
-        let Record { payload, plaintext } = self;
-        let cell = match plaintext {
-            Some(p) => p.value,
-            None => payload.value,
+        let location = self.location().clone();
+        let (cell, bytes) = match self.plaintext {
+            Some(p) => (p.value, p.bytes),
+            None => (self.payload.value, self.payload.body),
         };
-        match cell.into_inner() {
-            Some(Ok(value)) => Ok(value),
-            // Parsed just above, without an error.
-            _ => Ok(Value::Null),
-        }
+        // Parsed already when asked for before; else parsed now.
+        cell.into_inner()
+            .unwrap_or_else(|| serde_json::from_slice(&bytes).map_err(|e| e.to_string()))
+            .map_err(|e| unrepresentable(&location, &e))
     }
 }
 

@@ -75,7 +75,7 @@ impl Grid {
                 // The renderers escape what they take from input; this
                 // catches what one missed, before the layout measures it.
                 let cell: String = cell.into();
-                let cell = match escape_keeping_sgr(&cell, true) {
+                let cell = match escape_keeping_sgr(&cell) {
                     Cow::Borrowed(_) => cell,
                     Cow::Owned(escaped) => escaped,
                 };
