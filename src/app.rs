@@ -66,7 +66,11 @@ pub fn run(cli: &Cli) -> ExitStatus {
 /// `decrypt`'s plaintext when stdout is a terminal.
 fn writes_for_people(command: &Command, settings: &Settings, terminal: bool) -> bool {
     match command {
-        Command::Parse(_) | Command::Diff(_) | Command::Verify(_) | Command::Listen(_) => {
+        Command::Parse(_)
+        | Command::Diff(_)
+        | Command::Verify(_)
+        | Command::Listen(_)
+        | Command::Subscribe(_) => {
             settings.output == OutputFormat::Table
         }
         Command::Decrypt(_) => terminal,
@@ -87,6 +91,7 @@ fn dispatch(
         Command::Verify(args) => commands::verify::run(args, settings, out, report),
         Command::Sign(args) => commands::sign::run(args, settings, out, report),
         Command::Listen(args) => commands::listen::run(args, settings, out, report),
+        Command::Subscribe(args) => commands::subscribe::run(args, settings, out, report),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "lark-ticket", out);
             Ok(ExitStatus::Success)

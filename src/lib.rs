@@ -18,5 +18,6 @@ pub mod render;
 pub mod sanitize;
 pub mod secret;
 pub mod settings;
+pub mod subscribe;
 pub mod timeline;
 pub mod verify;

@@ -14,6 +14,7 @@ use crate::secret::Secret;
 
 pub const ENCRYPT_KEY_ENV: &str = "LARK_ENCRYPT_KEY";
 pub const VERIFICATION_TOKEN_ENV: &str = "LARK_VERIFICATION_TOKEN";
+pub const APP_SECRET_ENV: &str = "LARK_APP_SECRET";
 
 #[derive(Debug)]
 pub struct Settings {
@@ -21,6 +22,7 @@ pub struct Settings {
     pub style: Style,
     pub encrypt_key: Option<Secret>,
     pub verification_token: Option<Secret>,
+    pub app_secret: Option<Secret>,
     pub max_record: usize,
     /// Pipeline threads (at least 1).
     pub threads: usize,
@@ -39,6 +41,12 @@ impl Settings {
             args.verification_token_file.as_deref(),
             VERIFICATION_TOKEN_ENV,
             "--verification-token",
+        )?;
+        let app_secret = secret(
+            args.app_secret.as_ref(),
+            args.app_secret_file.as_deref(),
+            APP_SECRET_ENV,
+            "--app-secret",
         )?;
         let color = args.output == OutputFormat::Table
             && match args.color {
@@ -59,6 +67,7 @@ impl Settings {
             style: Style::new(color, args.lang, tz),
             encrypt_key,
             verification_token,
+            app_secret,
             max_record: args.max_record_size,
             threads: if args.threads == 0 {
                 crate::pipeline::default_threads()

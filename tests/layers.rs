@@ -18,6 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["event"],
     &["verify", "timeline", "golden"],
     &["listen"],
+    &["subscribe"],
     &["render"],
     &["cli"],
     &["settings"],

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueHint};
 
 use super::options::{
-    BoundArgs, FormatArgs, KeyArgs, StreamOptions, ThreadsArgs, TokenArgs, ViewArgs,
+    AppArgs, BoundArgs, FormatArgs, KeyArgs, StreamOptions, ThreadsArgs, TokenArgs, ViewArgs,
 };
 
 #[derive(Debug, Args)]
@@ -185,6 +185,41 @@ pub struct ListenArgs {
 
     #[command(flatten)]
     pub token: TokenArgs,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SubscribeArgs {
+    /// Where to connect: feishu (https://open.feishu.cn), lark (https://open.larksuite.com), or a base URL
+    #[arg(long, default_value = "feishu", value_name = "feishu|lark|URL", value_hint = ValueHint::Url)]
+    pub domain: String,
+
+    /// Append every delivery to FILE as a capture record (NDJSON), before it is acknowledged
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub capture: Option<PathBuf>,
+
+    /// Show and capture only events of TYPE (repeatable); others are still acknowledged and counted
+    #[arg(long, value_name = "TYPE")]
+    pub event_type: Vec<String>,
+
+    /// Stop after N shown events
+    #[arg(long, value_name = "N")]
+    pub max_events: Option<u64>,
+
+    /// Stop after SECONDS
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    #[command(flatten)]
+    pub app: AppArgs,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
 
     #[command(flatten)]
     pub format: FormatArgs,

@@ -10,9 +10,11 @@ use clap::{Parser, Subcommand};
 use clap_complete::Shell;
 
 pub use crate::render::OutputFormat;
-pub use args::{DecryptArgs, DiffArgs, InputArgs, ListenArgs, ParseArgs, SignArgs, VerifyArgs};
+pub use args::{
+    DecryptArgs, DiffArgs, InputArgs, ListenArgs, ParseArgs, SignArgs, SubscribeArgs, VerifyArgs,
+};
 pub use options::{
-    BoundArgs, ColorChoice, FormatArgs, GlobalArgs, KeyArgs, StreamOptions, ThreadsArgs, TokenArgs,
+    AppArgs, BoundArgs, ColorChoice, FormatArgs, GlobalArgs, KeyArgs, StreamOptions, ThreadsArgs, TokenArgs,
     ViewArgs,
 };
 
@@ -27,8 +29,8 @@ decrypted with the Encrypt Key.
 Exit status: 0 success, 1 a negative answer (failed check, difference, schema deviation),
 2 an error (usage, unreadable input, a record that cannot be processed).
 
-Environment: LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN (preferred over the flags, which
-other users can see in the process list), NO_COLOR.";
+Environment: LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN, LARK_APP_ID, LARK_APP_SECRET (preferred
+over the flags, which other users can see in the process list), NO_COLOR, SSL_CERT_FILE.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -126,6 +128,25 @@ Examples:
   LARK_ENCRYPT_KEY=... lark-ticket verify session.ndjson")]
     Listen(ListenArgs),
 
+    /// Receive events over the long connection (WebSocket): show, acknowledge and capture them
+    #[command(after_help = "\
+The app dials out (no public URL needed); the app's console must have the long connection as
+its event subscription mode. Each message is captured (--capture), then acknowledged with
+{\"code\":200} (every event, shown or not: another answer makes the platform push it again),
+then shown as parse shows it. An event_id seen before in the run is flagged as a duplicate.
+The platform splits an app's events among all its connections at random: another running
+client takes a share of them. stderr says 'lark-ticket: ready' once connected, then reports
+disconnects and reconnects; bad credentials and the 50-connection limit stop it with exit 2.
+Ctrl-C stops it; every capture is already on disk.
+
+Examples:
+  export LARK_APP_ID=cli_... LARK_APP_SECRET=...
+  lark-ticket subscribe --capture live.ndjson
+  lark-ticket subscribe --event-type helpdesk.ticket.updated_v1 -o json | jq .parse.ticket
+  lark-ticket subscribe --max-events 1 --timeout 600 --capture one.ndjson
+  lark-ticket diff --timeline live.ndjson")]
+    Subscribe(SubscribeArgs),
+
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -172,6 +193,11 @@ impl Cli {
             Command::Listen(a) => all
                 .key(&a.key)
                 .token(&a.token)
+                .format(&a.format)
+                .view(&a.view),
+            Command::Subscribe(a) => all
+                .app(&a.app)
+                .key(&a.key)
                 .format(&a.format)
                 .view(&a.view),
             Command::Completions { .. } | Command::Man => all,

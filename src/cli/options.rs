@@ -52,6 +52,28 @@ pub struct TokenArgs {
     pub verification_token_file: Option<PathBuf>,
 }
 
+/// The app's credentials, for the subcommands that talk to the platform.
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Credentials")]
+pub struct AppArgs {
+    /// The app's App ID, cli_... [env: LARK_APP_ID]
+    #[arg(long, value_name = "ID")]
+    pub app_id: Option<String>,
+
+    /// The app's App Secret (the least private way: prefer LARK_APP_SECRET or --app-secret-file)
+    #[arg(
+        long,
+        value_name = "SECRET",
+        conflicts_with = "app_secret_file",
+        value_parser = secret
+    )]
+    pub app_secret: Option<Secret>,
+
+    /// Read the App Secret from a file (one trailing newline is stripped)
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub app_secret_file: Option<PathBuf>,
+}
+
 /// `-o`: a table for people, or NDJSON.
 #[derive(Debug, Default, Args)]
 #[command(next_help_heading = "Output")]
@@ -140,6 +162,8 @@ pub struct GlobalArgs {
     pub encrypt_key_file: Option<PathBuf>,
     pub verification_token: Option<Secret>,
     pub verification_token_file: Option<PathBuf>,
+    pub app_secret: Option<Secret>,
+    pub app_secret_file: Option<PathBuf>,
     pub output: OutputFormat,
     pub color: ColorChoice,
     pub utc: bool,
@@ -158,6 +182,12 @@ impl GlobalArgs {
     pub(super) fn token(mut self, token: &TokenArgs) -> GlobalArgs {
         self.verification_token = token.verification_token.clone();
         self.verification_token_file = token.verification_token_file.clone();
+        self
+    }
+
+    pub(super) fn app(mut self, app: &AppArgs) -> GlobalArgs {
+        self.app_secret = app.app_secret.clone();
+        self.app_secret_file = app.app_secret_file.clone();
         self
     }
 

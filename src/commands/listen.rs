@@ -270,6 +270,7 @@ fn delivery(x: &Exchange) -> Delivery<'_> {
         forwarded,
         elapsed_ms: x.elapsed.as_millis(),
         note,
+        duplicate: false,
     }
 }
 

@@ -5,6 +5,7 @@ pub mod diff;
 pub mod listen;
 pub mod parse;
 pub mod sign;
+pub mod subscribe;
 pub mod verify;
 
 pub use crate::diagnostics::Reporter;

@@ -113,6 +113,7 @@ impl Run<'_> {
         // The body and its JSON outlive a failed decryption: the signature
         // covers the wrapper, so it can still be checked and diagnosed.
         let kept = encrypted.then(|| (payload.body.clone(), payload.value().ok().cloned()));
+        let transport = payload.transport;
         let decoded: Result<Record, Undecrypted> = match payload.decode(key) {
             Ok(record) => Ok(record),
             Err(e) => match kept {
@@ -141,6 +142,7 @@ impl Run<'_> {
                 body,
                 value: value.as_ref(),
                 reason: &e.message,
+                transport,
             },
         };
         let secrets = Secrets {

@@ -75,6 +75,7 @@ pub fn answer(
             body,
             value: value.as_ref(),
             reason,
+            transport: crate::record::Transport::Http,
         },
         (None, None) => return outcome.status_from_error(),
     };

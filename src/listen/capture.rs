@@ -58,11 +58,22 @@ impl CaptureFile {
         })
     }
 
+    /// Where the next record will start.
+    pub fn next_location(&self) -> Location {
+        Location::new(self.source.clone(), self.next_line)
+    }
+
     /// Appends one record and flushes it; returns where it starts.
     pub fn append(&mut self, record: &impl Serialize) -> io::Result<Location> {
         let mut line = serde_json::to_vec(record)?;
         line.push(b'\n');
-        self.file.write_all(&line)?;
+        self.append_line(&line)
+    }
+
+    /// Appends one serialized record, ending in its newline, with one
+    /// write, and flushes it; returns where it starts.
+    pub fn append_line(&mut self, line: &[u8]) -> io::Result<Location> {
+        self.file.write_all(line)?;
         self.file.flush()?;
         let location = Location::new(self.source.clone(), self.next_line);
         self.next_line += 1;
@@ -92,7 +103,7 @@ pub fn record<'a>(head: &'a Head, body: &'a [u8], received_at: i64) -> CaptureRe
 impl Serialize for CaptureRecord<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut record = serializer.serialize_map(Some(5))?;
-        record.serialize_entry("headers", &Grouped(grouped(&self.head.headers)))?;
+        record.serialize_entry("headers", &headers(&self.head.headers))?;
         match std::str::from_utf8(self.body) {
             Ok(text) => record.serialize_entry("body", text)?,
             Err(_) => record.serialize_entry(
@@ -125,6 +136,13 @@ pub fn payload(location: Location, head: &Head, body: &[u8]) -> Result<Payload, 
             body: body.to_vec(),
         },
     })
+}
+
+/// Headers as a capture record holds them: a JSON object by exact name,
+/// names in the order they first appear; a name seen once has its value, a
+/// repeated one an array of them.
+pub fn headers(headers: &[(String, String)]) -> impl Serialize + '_ {
+    Grouped(grouped(headers))
 }
 
 /// Header values by exact name, names in the order they first appear: a

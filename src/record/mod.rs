@@ -26,6 +26,21 @@ pub enum Origin {
     CaptureRecord,
 }
 
+/// How a delivery reached the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Transport {
+    /// An HTTP request to the app's request URL (or not known to be otherwise).
+    #[default]
+    Http,
+    /// A message of the long connection (WebSocket): unsigned, plaintext,
+    /// and without the request headers a webhook has. A capture record
+    /// says so with `"via":"long_connection"`.
+    LongConnection,
+}
+
+/// The `via` value of a long-connection capture record.
+pub const VIA_LONG_CONNECTION: &str = "long_connection";
+
 /// A request body with whatever came with it, before decryption.
 #[derive(Debug)]
 pub struct Payload {
@@ -35,6 +50,7 @@ pub struct Payload {
     pub method: Option<String>,
     pub path: Option<String>,
     pub received_at: Option<Value>,
+    pub transport: Transport,
     /// The body exactly as received.
     pub body: Vec<u8>,
     /// The `encrypt` member: its string, or the JSON type it has instead.
@@ -105,6 +121,7 @@ impl Payload {
             method: None,
             path: None,
             received_at: None,
+            transport: Transport::Http,
             body,
             encrypt: probe.encrypt,
             value: OnceCell::new(),
@@ -159,6 +176,9 @@ impl Payload {
         payload.method = text("method");
         payload.path = text("path");
         payload.received_at = parts.get("received_at").cloned();
+        if parts.get("via").and_then(Value::as_str) == Some(VIA_LONG_CONNECTION) {
+            payload.transport = Transport::LongConnection;
+        }
         Ok(payload)
     }
 

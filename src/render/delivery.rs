@@ -64,14 +64,21 @@ pub struct Delivery<'a> {
     pub elapsed_ms: u128,
     /// Why the delivery was not read as a record, in a word.
     pub note: Option<&'a str>,
+    /// An event already seen in this run (same `event_id`): a redelivery.
+    pub duplicate: bool,
 }
 
-/// `{"received_at","method","path"|"message_id","trace_id","source","status",
-/// "response","elapsed_ms","error","parse","verify","checks_skipped","forwarded"}`.
+/// An HTTP request: `{"received_at","method","path","source","status","response",
+/// "elapsed_ms","error","parse","verify","checks_skipped","forwarded"}`. A message of the
+/// long connection: `{"received_at","message_id","trace_id","source","duplicate","status",
+/// "elapsed_ms","error","parse"}`.
 pub fn json(style: &Style, d: &Delivery<'_>) -> Value {
     let findings = d.findings.as_ref();
     let mut line = Map::new();
     line.insert("received_at".into(), json!(d.received_at));
+    let source = json!(findings.map(|f| f.location.to_string()));
+    let error = findings.and_then(|f| f.error).or(d.note);
+    let parse = findings.and_then(|f| Some(parsed_json(style, f.event.as_ref()?)));
     match d.via {
         Via::Http(request) => {
             line.insert("method".into(), json!(request.map(|(method, _)| method)));
@@ -83,21 +90,23 @@ pub fn json(style: &Style, d: &Delivery<'_>) -> Value {
         } => {
             line.insert("message_id".into(), json!(message_id));
             line.insert("trace_id".into(), json!(trace_id));
+            line.insert("source".into(), source);
+            line.insert("duplicate".into(), json!(d.duplicate));
+            line.insert("status".into(), json!(d.answer.status));
+            line.insert("elapsed_ms".into(), json!(d.elapsed_ms));
+            line.insert("error".into(), json!(error));
+            line.insert("parse".into(), json!(parse));
+            return Value::Object(line);
         }
     }
-    line.insert(
-        "source".into(),
-        json!(findings.map(|f| f.location.to_string())),
-    );
+    line.insert("source".into(), source);
     line.insert("status".into(), json!(d.answer.status));
     line.insert(
         "response".into(),
         json!(String::from_utf8_lossy(d.answer.body)),
     );
     line.insert("elapsed_ms".into(), json!(d.elapsed_ms));
-    let error = findings.and_then(|f| f.error).or(d.note);
     line.insert("error".into(), json!(error));
-    let parse = findings.and_then(|f| Some(parsed_json(style, f.event.as_ref()?)));
     line.insert("parse".into(), json!(parse));
     let verify = findings.and_then(|f| verdict(f.location, f.verdict?, VerdictAs::Json).ok());
     line.insert("verify".into(), json!(verify));
@@ -169,6 +178,12 @@ impl DeliveryTable {
         };
         if let Some(note) = d.note {
             line.push_str(&format!("  ({})", text(note)));
+        }
+        if d.duplicate {
+            line.push_str(&format!(
+                "  {}",
+                style.yellow("(duplicate: this event_id was already received in this run)")
+            ));
         }
         writeln!(out, "{line}")?;
         if let Some(event) = d.findings.as_ref().and_then(|f| f.event.as_ref()) {

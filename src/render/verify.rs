@@ -172,6 +172,7 @@ mod tests {
             signature: None,
             body: b"{}",
             value: None,
+            transport: crate::record::Transport::Http,
         };
         let secrets = Secrets {
             key: Some(&key),

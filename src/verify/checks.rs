@@ -9,6 +9,7 @@ use super::verdict::{
     Sent, Status, TIMESTAMP_HEADER, Verdict,
 };
 use crate::crypto;
+use crate::record::Transport;
 use crate::event::{Body, Event, Schema, challenge_response};
 
 /// Runs every check on a request with these headers and this body, and
@@ -20,7 +21,7 @@ pub fn verify_decoded(
     secrets: Secrets<'_>,
     clock: Clock,
 ) -> Result<Verdict, NeedsKey> {
-    let (body, value, content) = match decoded {
+    let (body, value, content, transport) = match decoded {
         Decoded::Record(record) => {
             let plaintext = record.plaintext.as_ref().map(|p| p.bytes.as_slice());
             let content = match event {
@@ -31,13 +32,15 @@ pub fn verify_decoded(
                 record.payload.body.as_slice(),
                 record.payload.value().ok(),
                 content,
+                record.payload.transport,
             )
         }
         Decoded::Undecrypted {
             body,
             value,
             reason,
-        } => (body, value, Content::Undecrypted { reason }),
+            transport,
+        } => (body, value, Content::Undecrypted { reason }, transport),
     };
     let request = Request {
         timestamp: headers.get(TIMESTAMP_HEADER),
@@ -45,6 +48,7 @@ pub fn verify_decoded(
         signature: headers.get(SIGNATURE_HEADER),
         body,
         value,
+        transport,
     };
     verify(&request, &content, secrets, clock)
 }
@@ -62,6 +66,10 @@ pub fn verify(
         received_signature: request.signature.map(str::to_string),
         diagnosis: None,
     };
+    if request.transport == Transport::LongConnection {
+        verdict.checks.extend(unsigned_checks(content, secrets));
+        return Ok(verdict);
+    }
     let signature = signature_check(request, content, secrets, &mut verdict)?;
     verdict.checks.push(signature);
     verdict.checks.push(token_check(content, secrets));
@@ -88,6 +96,35 @@ pub fn verify(
         });
     }
     Ok(verdict)
+}
+
+/// The checks of a message of the long connection: it arrives over the TLS
+/// connection the app dialled, with no signature and no timestamp header,
+/// and its `header.token` may be empty.
+fn unsigned_checks(content: &Content<'_>, secrets: Secrets<'_>) -> [Check; 3] {
+    let signature = Check::new(
+        "signature",
+        Status::Skip,
+        "a long-connection delivery: the platform does not sign these (the TLS connection the \
+         app dialled authenticates it)",
+    );
+    let token = match content {
+        Content::Event { event, .. } if event.envelope.token.as_deref().is_none_or(str::is_empty) => {
+            Check::new(
+                "token",
+                Status::Skip,
+                "a long-connection delivery without a token (the platform may leave it empty there)",
+            )
+        }
+        _ => token_check(content, secrets),
+    };
+    let timestamp = Check::new(
+        "timestamp",
+        Status::Skip,
+        "a long-connection delivery has no X-Lark-Request-Timestamp header (received_at says \
+         when it arrived)",
+    );
+    [signature, token, timestamp]
 }
 
 fn signature_check(

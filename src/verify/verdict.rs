@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::diagnosis::Diagnosis;
 use crate::event::Event;
+use crate::record::Transport;
 use crate::secret::Secret;
 
 pub const TIMESTAMP_HEADER: &str = "X-Lark-Request-Timestamp";
@@ -107,6 +108,8 @@ pub struct Request<'a> {
     pub body: &'a [u8],
     /// The body parsed as JSON.
     pub value: Option<&'a Value>,
+    /// How it arrived: a message of the long connection is never signed.
+    pub transport: Transport,
 }
 
 /// What the body says once decrypted.
@@ -160,5 +163,6 @@ pub enum Decoded<'a> {
         value: Option<&'a Value>,
         /// Why it did not decrypt.
         reason: &'a str,
+        transport: Transport,
     },
 }
