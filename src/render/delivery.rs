@@ -182,7 +182,7 @@ impl DeliveryTable {
         if d.duplicate {
             line.push_str(&format!(
                 "  {}",
-                style.yellow("(duplicate: this event_id was already received in this run)")
+                style.yellow(&format!("({})", style.words().redelivered))
             ));
         }
         writeln!(out, "{line}")?;

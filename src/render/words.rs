@@ -32,6 +32,8 @@ pub struct Words {
     pub created: &'static str,
     pub placed_by_create_time: &'static str,
     pub arrived_late: &'static str,
+    /// A delivery's mark when its event_id was seen before in the run.
+    pub redelivered: &'static str,
     pub notes: &'static str,
     /// Between the parts of a closing line.
     pub separator: &'static str,
@@ -148,6 +150,7 @@ static EN: Words = Words {
     created: "created",
     placed_by_create_time: "placed by create_time",
     arrived_late: "arrived late",
+    redelivered: "duplicate: this event_id was already received in this run",
     notes: "notes",
     separator: "; ",
     lang: Lang::En,
@@ -180,6 +183,7 @@ static ZH: Words = Words {
     created: "创建",
     placed_by_create_time: "按 create_time 排序",
     arrived_late: "迟到",
+    redelivered: "重复推送：本次运行已收到过此 event_id",
     notes: "备注",
     separator: "；",
     lang: Lang::Zh,
