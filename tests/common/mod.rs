@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: the real binary, fixture paths,
-//! and the official Python and Node SDKs used as oracles.
+//! the official Python and Node SDKs used as oracles, and ([`ws_server`]) a
+//! scripted long-connection server.
 #![allow(dead_code)]
+
+pub mod ws_server;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
