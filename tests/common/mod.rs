@@ -17,6 +17,10 @@ pub const SCRUBBED: &[&str] = &[
     "LARK_VERIFICATION_TOKEN",
     "NO_COLOR",
     "COLUMNS",
+    "LARK_APP_ID",
+    "LARK_APP_SECRET",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
 ];
 
 /// Removes [`SCRUBBED`] from a command's environment.
