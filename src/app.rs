@@ -70,9 +70,7 @@ fn writes_for_people(command: &Command, settings: &Settings, terminal: bool) -> 
         | Command::Diff(_)
         | Command::Verify(_)
         | Command::Listen(_)
-        | Command::Subscribe(_) => {
-            settings.output == OutputFormat::Table
-        }
+        | Command::Subscribe(_) => settings.output == OutputFormat::Table,
         Command::Decrypt(_) => terminal,
         Command::Sign(_) | Command::Completions { .. } | Command::Man => false,
     }

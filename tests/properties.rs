@@ -114,6 +114,7 @@ fn verify_signature(
         signature: Some(signature),
         body,
         value: value.as_ref(),
+        transport: lark_ticket::record::Transport::Http,
     };
     let secrets = Secrets {
         key: Some(key),

@@ -53,7 +53,9 @@ fuzz_target!(|data: &[u8]| {
                 let query = shown.split_once('?').map_or("", |(_, q)| q);
                 for pair in query.split(['&', '#']) {
                     if let Some((k, v)) = pair.split_once('=')
-                        && ["access_key", "ticket"].iter().any(|s| k.eq_ignore_ascii_case(s))
+                        && ["access_key", "ticket"]
+                            .iter()
+                            .any(|s| k.eq_ignore_ascii_case(s))
                     {
                         assert_eq!(v, "[redacted]", "{shown}");
                     }

@@ -70,6 +70,12 @@ fuzz_target!(|data: &[u8]| {
         signature: Some(&received),
         body,
         value: value.as_ref(),
+        // Now and then as a long-connection delivery, which is never signed.
+        transport: if body.len() % 7 == 0 {
+            lark_ticket::record::Transport::LongConnection
+        } else {
+            lark_ticket::record::Transport::Http
+        },
     };
     let secrets = Secrets {
         key: Some(&key),

@@ -14,8 +14,8 @@ pub use args::{
     DecryptArgs, DiffArgs, InputArgs, ListenArgs, ParseArgs, SignArgs, SubscribeArgs, VerifyArgs,
 };
 pub use options::{
-    AppArgs, BoundArgs, ColorChoice, FormatArgs, GlobalArgs, KeyArgs, StreamOptions, ThreadsArgs, TokenArgs,
-    ViewArgs,
+    AppArgs, BoundArgs, ColorChoice, FormatArgs, GlobalArgs, KeyArgs, StreamOptions, ThreadsArgs,
+    TokenArgs, ViewArgs,
 };
 
 const ABOUT: &str = "Decrypt, parse, diff and verify Feishu/Lark helpdesk ticket event callbacks";
@@ -195,11 +195,7 @@ impl Cli {
                 .token(&a.token)
                 .format(&a.format)
                 .view(&a.view),
-            Command::Subscribe(a) => all
-                .app(&a.app)
-                .key(&a.key)
-                .format(&a.format)
-                .view(&a.view),
+            Command::Subscribe(a) => all.app(&a.app).key(&a.key).format(&a.format).view(&a.view),
             Command::Completions { .. } | Command::Man => all,
         }
     }

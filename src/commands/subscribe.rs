@@ -83,7 +83,9 @@ fn start(args: &SubscribeArgs, settings: &Settings) -> anyhow::Result<(Discovery
         None => std::env::var(APP_ID_ENV).unwrap_or_default(),
     };
     if app_id.is_empty() {
-        anyhow::bail!("no App ID: give --app-id or set {APP_ID_ENV} (cli_..., on the app's Credentials page)");
+        anyhow::bail!(
+            "no App ID: give --app-id or set {APP_ID_ENV} (cli_..., on the app's Credentials page)"
+        );
     }
     let Some(secret) = settings.app_secret.as_ref() else {
         anyhow::bail!(

@@ -34,10 +34,7 @@ impl Serialize for CaptureRecord<'_> {
 
 /// The record's line (without its newline) and the payload it replays as,
 /// read back from that very line, so a live message and its replay are one.
-pub fn record(
-    message: &Message,
-    location: Location,
-) -> (Vec<u8>, Result<Payload, RecordError>) {
+pub fn record(message: &Message, location: Location) -> (Vec<u8>, Result<Payload, RecordError>) {
     let line = match serde_json::to_vec(&CaptureRecord(message)) {
         Ok(line) => line,
         Err(e) => {

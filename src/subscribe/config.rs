@@ -78,8 +78,10 @@ mod tests {
         assert_eq!(c.ping_interval, Duration::from_secs(3));
         assert_eq!(c.reconnect_count, Some(2));
         assert_eq!(c.reconnect_interval, Duration::from_secs(120));
-        assert!(c.apply(&json!({"PingInterval": 0, "ReconnectInterval": i64::MAX,
-            "ReconnectNonce": -5, "ReconnectCount": -1})));
+        assert!(
+            c.apply(&json!({"PingInterval": 0, "ReconnectInterval": i64::MAX,
+            "ReconnectNonce": -5, "ReconnectCount": -1}))
+        );
         assert_eq!(c.ping_interval, Duration::from_secs(1));
         assert_eq!(c.reconnect_interval, Duration::from_secs(MAX_SECONDS));
         assert_eq!(c.reconnect_nonce, Duration::ZERO);

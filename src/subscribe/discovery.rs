@@ -72,7 +72,10 @@ impl Discovery {
             .header("locale", "zh")
             .send(&self.body[..]);
         let mut answer = answer.map_err(|e| {
-            Failure::Retry(format!("endpoint discovery at {} failed: {e}", self.endpoint))
+            Failure::Retry(format!(
+                "endpoint discovery at {} failed: {e}",
+                self.endpoint
+            ))
         })?;
         let status = answer.status().as_u16();
         let bytes = answer

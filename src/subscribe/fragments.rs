@@ -225,15 +225,22 @@ mod tests {
     fn frames_are_whole_or_fragments() {
         let mut f = Fragments::default();
         let t = Instant::now();
-        let Taken::Whole { payload, message_id, frame } =
-            f.take(data(&[("message_id", "a"), ("sum", "1"), ("seq", "0")], b"x"), t)
+        let Taken::Whole {
+            payload,
+            message_id,
+            frame,
+        } = f.take(
+            data(&[("message_id", "a"), ("sum", "1"), ("seq", "0")], b"x"),
+            t,
+        )
         else {
             panic!()
         };
         assert_eq!((payload.as_slice(), message_id.as_str()), (&b"x"[..], "a"));
         assert_eq!(frame.payload, None);
         assert!(matches!(f.take(data(&[], b"y"), t), Taken::Whole { .. }));
-        let part = |seq: &str, p: &[u8]| data(&[("message_id", "b"), ("sum", "2"), ("seq", seq)], p);
+        let part =
+            |seq: &str, p: &[u8]| data(&[("message_id", "b"), ("sum", "2"), ("seq", seq)], p);
         assert_eq!(f.take(part("1", b"2"), t), Taken::Partial);
         let Taken::Whole { payload, frame, .. } = f.take(part("0", b"1"), t) else {
             panic!()
@@ -253,7 +260,10 @@ mod tests {
         let t = Instant::now();
         assert_eq!(f.add("m", 3, 2, b"c".to_vec(), t), Ok(None));
         assert_eq!(f.add("m", 3, 0, b"a".to_vec(), t), Ok(None));
-        assert_eq!(f.add("m", 3, 1, b"b".to_vec(), t), Ok(Some(b"abc".to_vec())));
+        assert_eq!(
+            f.add("m", 3, 1, b"b".to_vec(), t),
+            Ok(Some(b"abc".to_vec()))
+        );
         assert_eq!(f.pending(), 0);
         assert_eq!(f.held, 0);
     }

@@ -178,10 +178,7 @@ pub fn run<H: Handler>(
             .map_or(String::new(), |d| format!(", device {d}"));
         if connected {
             summary.reconnects += 1;
-            diagnostics::status(format_args!(
-                "reconnected to {}{device}",
-                endpoint.url
-            ));
+            diagnostics::status(format_args!("reconnected to {}{device}", endpoint.url));
         } else {
             connected = true;
             diagnostics::status(format_args!(

@@ -92,7 +92,10 @@ impl<'a> Session<'a> {
                 }
                 Ok(_) => heard = Instant::now(),
                 Err(tungstenite::Error::Io(e))
-                    if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {}
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) => {}
                 Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
                     return Ended::Lost("the server closed the connection".to_string());
                 }
@@ -124,7 +127,9 @@ impl<'a> Session<'a> {
                 {
                     match serde_json::from_slice(payload) {
                         Ok(value) if self.config.apply(&value) => {}
-                        _ => diagnostics::warning("ignored a pong whose ClientConfig is not a JSON object"),
+                        _ => diagnostics::warning(
+                            "ignored a pong whose ClientConfig is not a JSON object",
+                        ),
                     }
                 }
                 Ok(())

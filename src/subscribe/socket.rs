@@ -75,7 +75,10 @@ impl Write for Stream {
 /// Dials `url` and upgrades to a WebSocket.
 pub fn connect(url: &WsUrl) -> Result<WebSocket<Stream>, Failure> {
     let retry = |what: &str, e: &dyn std::fmt::Display| {
-        Failure::Retry(format!("connecting to {}:{}: {what}: {e}", url.host, url.port))
+        Failure::Retry(format!(
+            "connecting to {}:{}: {what}: {e}",
+            url.host, url.port
+        ))
     };
     let addrs: Vec<_> = (url.host.as_str(), url.port)
         .to_socket_addrs()
@@ -103,8 +106,8 @@ pub fn connect(url: &WsUrl) -> Result<WebSocket<Stream>, Failure> {
         .map_err(|e| retry("cannot set timeouts", &e))?;
     let stream = if url.tls {
         let config = super::tls::client_config().map_err(|e| retry("TLS", &e))?;
-        let name = ServerName::try_from(url.host.clone())
-            .map_err(|e| retry("TLS server name", &e))?;
+        let name =
+            ServerName::try_from(url.host.clone()).map_err(|e| retry("TLS server name", &e))?;
         let conn = rustls::ClientConnection::new(Arc::clone(&config), name)
             .map_err(|e| retry("TLS", &e))?;
         Stream::Tls(Box::new(rustls::StreamOwned::new(conn, tcp)))
@@ -194,18 +197,27 @@ mod tests {
             Failure::Retry(why) => panic!("retry: {why}"),
         };
         assert_eq!(
-            fatal(classify(403, &[("Handshake-Status", "403"), ("Handshake-Msg", "no")])),
+            fatal(classify(
+                403,
+                &[("Handshake-Status", "403"), ("Handshake-Msg", "no")]
+            )),
             403
         );
         assert_eq!(
             fatal(classify(
                 400,
-                &[("handshake-status", "514"), ("HANDSHAKE-AUTHERRCODE", "1000040350")]
+                &[
+                    ("handshake-status", "514"),
+                    ("HANDSHAKE-AUTHERRCODE", "1000040350")
+                ]
             )),
             EXCEED_CONN_LIMIT
         );
         for retry in [
-            classify(400, &[("Handshake-Status", "514"), ("Handshake-Autherrcode", "1")]),
+            classify(
+                400,
+                &[("Handshake-Status", "514"), ("Handshake-Autherrcode", "1")],
+            ),
             classify(500, &[("Handshake-Status", "500")]),
             classify(403, &[]),
         ] {

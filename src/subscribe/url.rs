@@ -7,7 +7,14 @@
 use std::fmt;
 
 /// Query parameters whose values are never shown.
-const SECRET_PARAMS: &[&str] = &["access_key", "ticket", "token", "secret", "sign", "signature"];
+const SECRET_PARAMS: &[&str] = &[
+    "access_key",
+    "ticket",
+    "token",
+    "secret",
+    "sign",
+    "signature",
+];
 
 /// `--domain`: where endpoint discovery posts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,7 +91,11 @@ impl WsUrl {
         let tls = match scheme.to_ascii_lowercase().as_str() {
             "wss" => true,
             "ws" => false,
-            _ => return Err(format!("the WebSocket URL's scheme is {scheme:?}, not wss or ws")),
+            _ => {
+                return Err(format!(
+                    "the WebSocket URL's scheme is {scheme:?}, not wss or ws"
+                ));
+            }
         };
         let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
         let hostport = authority.rsplit('@').next().unwrap_or(authority);
@@ -191,7 +202,13 @@ mod tests {
             Domain::parse("http://127.0.0.1:9/").unwrap().endpoint(),
             "http://127.0.0.1:9/callback/ws/endpoint"
         );
-        for bad in ["open.feishu.cn", "ftp://x", "https://", "https://u:p@x", "http://x?a=1"] {
+        for bad in [
+            "open.feishu.cn",
+            "ftp://x",
+            "https://",
+            "https://u:p@x",
+            "http://x?a=1",
+        ] {
             assert!(Domain::parse(bad).is_err(), "{bad}");
         }
         let e = Domain::parse("https://u:hunter2@x").unwrap_err();
@@ -214,7 +231,10 @@ mod tests {
         let u = WsUrl::parse("ws://u:pw@[::1]:8080/ws?Ticket=x#frag").unwrap();
         assert_eq!((u.host.as_str(), u.port, u.tls), ("::1", 8080, false));
         assert_eq!(u.service_id, 0);
-        assert_eq!(u.to_string(), "ws://[redacted]@[::1]:8080/ws?Ticket=[redacted]#[redacted]");
+        assert_eq!(
+            u.to_string(),
+            "ws://[redacted]@[::1]:8080/ws?Ticket=[redacted]#[redacted]"
+        );
         for bad in ["http://x/ws", "wss://", "ws://x:99999/", "nothing"] {
             assert!(WsUrl::parse(bad).is_err(), "{bad}");
         }

@@ -9,8 +9,8 @@ use super::verdict::{
     Sent, Status, TIMESTAMP_HEADER, Verdict,
 };
 use crate::crypto;
-use crate::record::Transport;
 use crate::event::{Body, Event, Schema, challenge_response};
+use crate::record::Transport;
 
 /// Runs every check on a request with these headers and this body, and
 /// the event the body holds when it is one.
@@ -109,7 +109,9 @@ fn unsigned_checks(content: &Content<'_>, secrets: Secrets<'_>) -> [Check; 3] {
          app dialled authenticates it)",
     );
     let token = match content {
-        Content::Event { event, .. } if event.envelope.token.as_deref().is_none_or(str::is_empty) => {
+        Content::Event { event, .. }
+            if event.envelope.token.as_deref().is_none_or(str::is_empty) =>
+        {
             Check::new(
                 "token",
                 Status::Skip,

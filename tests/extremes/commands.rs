@@ -169,6 +169,7 @@ pub fn verify(event: &Event, body: &[u8], timestamp: &str, now: i64, max_age: Op
         signature: Some(&signature),
         body,
         value: Some(&value),
+        transport: lark_ticket::record::Transport::Http,
     };
     let content = Content::Event {
         event,
