@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'lark-ticket' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the signature, token and timestamp of a request, and diagnose mismatches')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print signature headers (and an encrypted body) for test requests')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local receiver that answers the challenge and captures requests')
+            [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Receive events over the long connection (WebSocket): show, acknowledge and capture them')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -151,6 +152,28 @@ Register-ArgumentCompleter -Native -CommandName 'lark-ticket' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'lark-ticket;subscribe' {
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Where to connect: feishu (https://open.feishu.cn), lark (https://open.larksuite.com), or a base URL')
+            [CompletionResult]::new('--capture', '--capture', [CompletionResultType]::ParameterName, 'Append every delivery to FILE as a capture record (NDJSON), before it is acknowledged')
+            [CompletionResult]::new('--event-type', '--event-type', [CompletionResultType]::ParameterName, 'Show and capture only events of TYPE (repeatable); others are still acknowledged and counted')
+            [CompletionResult]::new('--max-events', '--max-events', [CompletionResultType]::ParameterName, 'Stop after N shown events')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop after SECONDS')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'The app''s App ID, cli_... [env: LARK_APP_ID]')
+            [CompletionResult]::new('--app-secret', '--app-secret', [CompletionResultType]::ParameterName, 'The app''s App Secret (the least private way: prefer LARK_APP_SECRET or --app-secret-file)')
+            [CompletionResult]::new('--app-secret-file', '--app-secret-file', [CompletionResultType]::ParameterName, 'Read the App Secret from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
+            [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'lark-ticket;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -172,6 +195,7 @@ Register-ArgumentCompleter -Native -CommandName 'lark-ticket' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check the signature, token and timestamp of a request, and diagnose mismatches')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print signature headers (and an encrypted body) for test requests')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local receiver that answers the challenge and captures requests')
+            [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Receive events over the long connection (WebSocket): show, acknowledge and capture them')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -193,6 +217,9 @@ Register-ArgumentCompleter -Native -CommandName 'lark-ticket' -ScriptBlock {
             break
         }
         'lark-ticket;help;listen' {
+            break
+        }
+        'lark-ticket;help;subscribe' {
             break
         }
         'lark-ticket;help;completions' {

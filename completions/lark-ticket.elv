@@ -28,6 +28,7 @@ set edit:completion:arg-completer[lark-ticket] = {|@words|
             cand verify 'Check the signature, token and timestamp of a request, and diagnose mismatches'
             cand sign 'Print signature headers (and an encrypted body) for test requests'
             cand listen 'Run a local receiver that answers the challenge and captures requests'
+            cand subscribe 'Receive events over the long connection (WebSocket): show, acknowledge and capture them'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -141,6 +142,27 @@ set edit:completion:arg-completer[lark-ticket] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'lark-ticket;subscribe'= {
+            cand --domain 'Where to connect: feishu (https://open.feishu.cn), lark (https://open.larksuite.com), or a base URL'
+            cand --capture 'Append every delivery to FILE as a capture record (NDJSON), before it is acknowledged'
+            cand --event-type 'Show and capture only events of TYPE (repeatable); others are still acknowledged and counted'
+            cand --max-events 'Stop after N shown events'
+            cand --timeout 'Stop after SECONDS'
+            cand --app-id 'The app''s App ID, cli_... [env: LARK_APP_ID]'
+            cand --app-secret 'The app''s App Secret (the least private way: prefer LARK_APP_SECRET or --app-secret-file)'
+            cand --app-secret-file 'Read the App Secret from a file (one trailing newline is stripped)'
+            cand --encrypt-key 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)'
+            cand --encrypt-key-file 'Read the Encrypt Key from a file (one trailing newline is stripped)'
+            cand -o 'Output format: a table for people, or NDJSON for scripts'
+            cand --output 'Output format: a table for people, or NDJSON for scripts'
+            cand --color 'When to colour the table output'
+            cand --lang 'Label language: English, or the Chinese of the Feishu documentation'
+            cand --utc 'Render timestamps in UTC instead of the local time zone'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'lark-ticket;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -160,6 +182,7 @@ set edit:completion:arg-completer[lark-ticket] = {|@words|
             cand verify 'Check the signature, token and timestamp of a request, and diagnose mismatches'
             cand sign 'Print signature headers (and an encrypted body) for test requests'
             cand listen 'Run a local receiver that answers the challenge and captures requests'
+            cand subscribe 'Receive events over the long connection (WebSocket): show, acknowledge and capture them'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -175,6 +198,8 @@ set edit:completion:arg-completer[lark-ticket] = {|@words|
         &'lark-ticket;help;sign'= {
         }
         &'lark-ticket;help;listen'= {
+        }
+        &'lark-ticket;help;subscribe'= {
         }
         &'lark-ticket;help;completions'= {
         }

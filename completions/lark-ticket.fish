@@ -32,6 +32,7 @@ complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "diff" -d 'S
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "verify" -d 'Check the signature, token and timestamp of a request, and diagnose mismatches'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "sign" -d 'Print signature headers (and an encrypted body) for test requests'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "listen" -d 'Run a local receiver that answers the challenge and captures requests'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "subscribe" -d 'Receive events over the long connection (WebSocket): show, acknowledge and capture them'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -128,16 +129,37 @@ zh\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l domain -d 'Where to connect: feishu (https://open.feishu.cn), lark (https://open.larksuite.com), or a base URL' -r -f
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l capture -d 'Append every delivery to FILE as a capture record (NDJSON), before it is acknowledged' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l event-type -d 'Show and capture only events of TYPE (repeatable); others are still acknowledged and counted' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l max-events -d 'Stop after N shown events' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l timeout -d 'Stop after SECONDS' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l app-id -d 'The app\'s App ID, cli_... [env: LARK_APP_ID]' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l app-secret -d 'The app\'s App Secret (the least private way: prefer LARK_APP_SECRET or --app-secret-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l app-secret-file -d 'Read the App Secret from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l color -d 'When to colour the table output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
+zh\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l utc -d 'Render timestamps in UTC instead of the local time zone'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -s h -l help -d 'Print help'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -s V -l version -d 'Print version'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s V -l version -d 'Print version'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "decrypt" -d 'Decrypt encrypted payloads to their exact plaintext'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "parse" -d 'Show each event\'s envelope, ticket state and old_object -> object transitions'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "diff" -d 'Show transitions only; compare with a golden file; per-ticket timelines'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "verify" -d 'Check the signature, token and timestamp of a request, and diagnose mismatches'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "sign" -d 'Print signature headers (and an encrypted body) for test requests'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "listen" -d 'Run a local receiver that answers the challenge and captures requests'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "decrypt" -d 'Decrypt encrypted payloads to their exact plaintext'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "parse" -d 'Show each event\'s envelope, ticket state and old_object -> object transitions'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "diff" -d 'Show transitions only; compare with a golden file; per-ticket timelines'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "verify" -d 'Check the signature, token and timestamp of a request, and diagnose mismatches'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "sign" -d 'Print signature headers (and an encrypted body) for test requests'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "listen" -d 'Run a local receiver that answers the challenge and captures requests'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "subscribe" -d 'Receive events over the long connection (WebSocket): show, acknowledge and capture them'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
