@@ -32,6 +32,8 @@ Register-ArgumentCompleter -Native -CommandName 'lark-ticket' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print signature headers (and an encrypted body) for test requests')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local receiver that answers the challenge and captures requests')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Receive events over the long connection (WebSocket): show, acknowledge and capture them')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Post records to your handler as the platform delivers them')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Send platform-shaped requests, forged and malformed ones included, and judge the answers')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -174,6 +176,44 @@ Register-ArgumentCompleter -Native -CommandName 'lark-ticket' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'lark-ticket;send' {
+            [CompletionResult]::new('--max-time', '--max-time', [CompletionResultType]::ParameterName, 'Give up on an answer after SECONDS')
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
+            [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
+            [CompletionResult]::new('--max-record-size', '--max-record-size', [CompletionResultType]::ParameterName, 'Largest record accepted, in bytes (records above it are reported and skipped)')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Rewrite each record as compact JSON (keys in their order, as the platform writes it) first')
+            [CompletionResult]::new('--encrypt', '--encrypt', [CompletionResultType]::ParameterName, 'Wrap each plaintext record into {"encrypt":...} with the Encrypt Key')
+            [CompletionResult]::new('--as-captured', '--as-captured', [CompletionResultType]::ParameterName, 'Send a capture record''s own headers and body unchanged, to reproduce a failure exactly')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lark-ticket;check' {
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Send these records as the event (default: the documentation''s helpdesk.ticket.updated_v1 example)')
+            [CompletionResult]::new('--max-time', '--max-time', [CompletionResultType]::ParameterName, 'Give up on an answer after SECONDS')
+            [CompletionResult]::new('--encrypt-key', '--encrypt-key', [CompletionResultType]::ParameterName, 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)')
+            [CompletionResult]::new('--encrypt-key-file', '--encrypt-key-file', [CompletionResultType]::ParameterName, 'Read the Encrypt Key from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('--verification-token', '--verification-token', [CompletionResultType]::ParameterName, 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)')
+            [CompletionResult]::new('--verification-token-file', '--verification-token-file', [CompletionResultType]::ParameterName, 'Read the Verification Token from a file (one trailing newline is stripped)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or NDJSON for scripts')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table output')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Label language: English, or the Chinese of the Feishu documentation')
+            [CompletionResult]::new('--max-record-size', '--max-record-size', [CompletionResultType]::ParameterName, 'Largest record accepted, in bytes (records above it are reported and skipped)')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Render timestamps in UTC instead of the local time zone')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'lark-ticket;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -196,6 +236,8 @@ Register-ArgumentCompleter -Native -CommandName 'lark-ticket' -ScriptBlock {
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print signature headers (and an encrypted body) for test requests')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local receiver that answers the challenge and captures requests')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Receive events over the long connection (WebSocket): show, acknowledge and capture them')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Post records to your handler as the platform delivers them')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Send platform-shaped requests, forged and malformed ones included, and judge the answers')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -220,6 +262,12 @@ Register-ArgumentCompleter -Native -CommandName 'lark-ticket' -ScriptBlock {
             break
         }
         'lark-ticket;help;subscribe' {
+            break
+        }
+        'lark-ticket;help;send' {
+            break
+        }
+        'lark-ticket;help;check' {
             break
         }
         'lark-ticket;help;completions' {

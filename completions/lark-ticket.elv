@@ -29,6 +29,8 @@ set edit:completion:arg-completer[lark-ticket] = {|@words|
             cand sign 'Print signature headers (and an encrypted body) for test requests'
             cand listen 'Run a local receiver that answers the challenge and captures requests'
             cand subscribe 'Receive events over the long connection (WebSocket): show, acknowledge and capture them'
+            cand send 'Post records to your handler as the platform delivers them'
+            cand check 'Send platform-shaped requests, forged and malformed ones included, and judge the answers'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -163,6 +165,42 @@ set edit:completion:arg-completer[lark-ticket] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'lark-ticket;send'= {
+            cand --max-time 'Give up on an answer after SECONDS'
+            cand --encrypt-key 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)'
+            cand --encrypt-key-file 'Read the Encrypt Key from a file (one trailing newline is stripped)'
+            cand -o 'Output format: a table for people, or NDJSON for scripts'
+            cand --output 'Output format: a table for people, or NDJSON for scripts'
+            cand --color 'When to colour the table output'
+            cand --lang 'Label language: English, or the Chinese of the Feishu documentation'
+            cand --max-record-size 'Largest record accepted, in bytes (records above it are reported and skipped)'
+            cand --compact 'Rewrite each record as compact JSON (keys in their order, as the platform writes it) first'
+            cand --encrypt 'Wrap each plaintext record into {"encrypt":...} with the Encrypt Key'
+            cand --as-captured 'Send a capture record''s own headers and body unchanged, to reproduce a failure exactly'
+            cand --utc 'Render timestamps in UTC instead of the local time zone'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lark-ticket;check'= {
+            cand --event 'Send these records as the event (default: the documentation''s helpdesk.ticket.updated_v1 example)'
+            cand --max-time 'Give up on an answer after SECONDS'
+            cand --encrypt-key 'The app''s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)'
+            cand --encrypt-key-file 'Read the Encrypt Key from a file (one trailing newline is stripped)'
+            cand --verification-token 'The app''s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)'
+            cand --verification-token-file 'Read the Verification Token from a file (one trailing newline is stripped)'
+            cand -o 'Output format: a table for people, or NDJSON for scripts'
+            cand --output 'Output format: a table for people, or NDJSON for scripts'
+            cand --color 'When to colour the table output'
+            cand --lang 'Label language: English, or the Chinese of the Feishu documentation'
+            cand --max-record-size 'Largest record accepted, in bytes (records above it are reported and skipped)'
+            cand --utc 'Render timestamps in UTC instead of the local time zone'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'lark-ticket;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -183,6 +221,8 @@ set edit:completion:arg-completer[lark-ticket] = {|@words|
             cand sign 'Print signature headers (and an encrypted body) for test requests'
             cand listen 'Run a local receiver that answers the challenge and captures requests'
             cand subscribe 'Receive events over the long connection (WebSocket): show, acknowledge and capture them'
+            cand send 'Post records to your handler as the platform delivers them'
+            cand check 'Send platform-shaped requests, forged and malformed ones included, and judge the answers'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -200,6 +240,10 @@ set edit:completion:arg-completer[lark-ticket] = {|@words|
         &'lark-ticket;help;listen'= {
         }
         &'lark-ticket;help;subscribe'= {
+        }
+        &'lark-ticket;help;send'= {
+        }
+        &'lark-ticket;help;check'= {
         }
         &'lark-ticket;help;completions'= {
         }

@@ -33,6 +33,8 @@ complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "verify" -d 
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "sign" -d 'Print signature headers (and an encrypted body) for test requests'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "listen" -d 'Run a local receiver that answers the challenge and captures requests'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "subscribe" -d 'Receive events over the long connection (WebSocket): show, acknowledge and capture them'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "send" -d 'Post records to your handler as the platform delivers them'
+complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "check" -d 'Send platform-shaped requests, forged and malformed ones included, and judge the answers'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -149,17 +151,53 @@ zh\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -l utc -d 'Render timestamps in UTC instead of the local time zone'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand subscribe" -s V -l version -d 'Print version'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -l max-time -d 'Give up on an answer after SECONDS' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -l color -d 'When to colour the table output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
+zh\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -l compact -d 'Rewrite each record as compact JSON (keys in their order, as the platform writes it) first'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -l encrypt -d 'Wrap each plaintext record into {"encrypt":...} with the Encrypt Key'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -l as-captured -d 'Send a capture record\'s own headers and body unchanged, to reproduce a failure exactly'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -l utc -d 'Render timestamps in UTC instead of the local time zone'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -s h -l help -d 'Print help'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand send" -s V -l version -d 'Print version'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -l event -d 'Send these records as the event (default: the documentation\'s helpdesk.ticket.updated_v1 example)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -l max-time -d 'Give up on an answer after SECONDS' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -l verification-token -d 'The app\'s Verification Token (prefer LARK_VERIFICATION_TOKEN or --verification-token-file)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -l verification-token-file -d 'Read the Verification Token from a file (one trailing newline is stripped)' -r -F
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -s o -l output -d 'Output format: a table for people, or NDJSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -l color -d 'When to colour the table output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
+zh\t''"
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -l utc -d 'Render timestamps in UTC instead of the local time zone'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -s h -l help -d 'Print help'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand check" -s V -l version -d 'Print version'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s h -l help -d 'Print help'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand man" -s V -l version -d 'Print version'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "decrypt" -d 'Decrypt encrypted payloads to their exact plaintext'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "parse" -d 'Show each event\'s envelope, ticket state and old_object -> object transitions'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "diff" -d 'Show transitions only; compare with a golden file; per-ticket timelines'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "verify" -d 'Check the signature, token and timestamp of a request, and diagnose mismatches'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "sign" -d 'Print signature headers (and an encrypted body) for test requests'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "listen" -d 'Run a local receiver that answers the challenge and captures requests'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "subscribe" -d 'Receive events over the long connection (WebSocket): show, acknowledge and capture them'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe send check completions man help" -f -a "decrypt" -d 'Decrypt encrypted payloads to their exact plaintext'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe send check completions man help" -f -a "parse" -d 'Show each event\'s envelope, ticket state and old_object -> object transitions'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe send check completions man help" -f -a "diff" -d 'Show transitions only; compare with a golden file; per-ticket timelines'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe send check completions man help" -f -a "verify" -d 'Check the signature, token and timestamp of a request, and diagnose mismatches'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe send check completions man help" -f -a "sign" -d 'Print signature headers (and an encrypted body) for test requests'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe send check completions man help" -f -a "listen" -d 'Run a local receiver that answers the challenge and captures requests'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe send check completions man help" -f -a "subscribe" -d 'Receive events over the long connection (WebSocket): show, acknowledge and capture them'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe send check completions man help" -f -a "send" -d 'Post records to your handler as the platform delivers them'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe send check completions man help" -f -a "check" -d 'Send platform-shaped requests, forged and malformed ones included, and judge the answers'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe send check completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe send check completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand help; and not __fish_seen_subcommand_from decrypt parse diff verify sign listen subscribe send check completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -70,7 +70,9 @@ fn writes_for_people(command: &Command, settings: &Settings, terminal: bool) -> 
         | Command::Diff(_)
         | Command::Verify(_)
         | Command::Listen(_)
-        | Command::Subscribe(_) => settings.output == OutputFormat::Table,
+        | Command::Subscribe(_)
+        | Command::Send(_)
+        | Command::Check(_) => settings.output == OutputFormat::Table,
         Command::Decrypt(_) => terminal,
         Command::Sign(_) | Command::Completions { .. } | Command::Man => false,
     }
@@ -90,6 +92,8 @@ fn dispatch(
         Command::Sign(args) => commands::sign::run(args, settings, out, report),
         Command::Listen(args) => commands::listen::run(args, settings, out, report),
         Command::Subscribe(args) => commands::subscribe::run(args, settings, out, report),
+        Command::Send(args) => commands::send::run(args, settings, out, report),
+        Command::Check(args) => commands::check::run(args, settings, out, report),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "lark-ticket", out);
             Ok(ExitStatus::Success)

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod crypto;
 pub mod diagnostics;
+pub mod drive;
 pub mod event;
 pub mod exit;
 pub mod golden;

@@ -19,6 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["verify", "timeline", "golden"],
     &["listen"],
     &["subscribe"],
+    &["drive"],
     &["render"],
     &["cli"],
     &["settings"],

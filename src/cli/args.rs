@@ -227,3 +227,71 @@ pub struct SubscribeArgs {
     #[command(flatten)]
     pub view: ViewArgs,
 }
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Your handler's URL (http:// or https://)
+    #[arg(value_name = "URL", value_hint = ValueHint::Url)]
+    pub url: String,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Rewrite each record as compact JSON (keys in their order, as the platform writes it) first
+    #[arg(long)]
+    pub compact: bool,
+
+    /// Wrap each plaintext record into {"encrypt":...} with the Encrypt Key
+    #[arg(long)]
+    pub encrypt: bool,
+
+    /// Send a capture record's own headers and body unchanged, to reproduce a failure exactly
+    #[arg(long, conflicts_with_all = ["compact", "encrypt"])]
+    pub as_captured: bool,
+
+    /// Give up on an answer after SECONDS
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub max_time: f64,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
+
+    #[command(flatten)]
+    pub bound: BoundArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Your handler's URL (http:// or https://)
+    #[arg(value_name = "URL", value_hint = ValueHint::Url)]
+    pub url: String,
+
+    /// Send these records as the event (default: the documentation's helpdesk.ticket.updated_v1 example)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub event: Option<PathBuf>,
+
+    /// Give up on an answer after SECONDS
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub max_time: f64,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub token: TokenArgs,
+
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
+
+    #[command(flatten)]
+    pub bound: BoundArgs,
+}

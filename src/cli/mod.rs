@@ -11,7 +11,8 @@ use clap_complete::Shell;
 
 pub use crate::render::OutputFormat;
 pub use args::{
-    DecryptArgs, DiffArgs, InputArgs, ListenArgs, ParseArgs, SignArgs, SubscribeArgs, VerifyArgs,
+    CheckArgs, DecryptArgs, DiffArgs, InputArgs, ListenArgs, ParseArgs, SendArgs, SignArgs,
+    SubscribeArgs, VerifyArgs,
 };
 pub use options::{
     AppArgs, BoundArgs, ColorChoice, FormatArgs, GlobalArgs, KeyArgs, StreamOptions, ThreadsArgs,
@@ -147,6 +148,43 @@ Examples:
   lark-ticket diff --timeline live.ndjson")]
     Subscribe(SubscribeArgs),
 
+    /// Post records to your handler as the platform delivers them
+    #[command(after_help = "\
+Each record is posted to URL: its exact bytes (a capture record's body), or with --compact a
+compact rewrite, or with --encrypt its {\"encrypt\":...} wrapper. With the Encrypt Key the
+request carries a fresh X-Lark-Request-Timestamp, a random nonce and the signature over the
+exact body sent; without it, no signature headers (as the platform sends when the app has no
+Encrypt Key). --as-captured sends a capture record's own headers and body unchanged.
+
+Exit status: 0 every answer 2xx, 1 some answer not 2xx, 2 a request could not be made (refused,
+no answer within --max-time) or a record could not be read. A warning flags an answer slower
+than the platform's 3 s.
+
+Examples:
+  LARK_ENCRYPT_KEY=... lark-ticket send http://127.0.0.1:3000/webhook/event --encrypt fixtures/*.json
+  lark-ticket send --as-captured http://127.0.0.1:3000/webhook/event session.ndjson
+  lark-ticket send -o json http://127.0.0.1:3000/webhook/event events.ndjson | jq -c '{source, status}'")]
+    Send(SendArgs),
+
+    /// Send platform-shaped requests, forged and malformed ones included, and judge the answers
+    #[command(after_help = "\
+Checks, each pass, warn, fail or skip: challenge, event_accepted, redelivery_accepted,
+forged_signature_rejected, tampered_body_rejected, wrong_token_rejected, raw_body_hashed,
+stale_timestamp, unknown_event_type_accepted, garbage_rejected. With the Encrypt Key, bodies are
+encrypted and signed as the platform does; without it, plaintext and unsigned, and the
+Verification Token is the only proof.
+
+It sends forged and malformed requests ON PURPOSE: point it at your own handler, not at
+someone else's. Every check but redelivery_accepted sends a fresh event_id.
+
+Exit status: 0 no check failed, 1 a check failed, 2 the handler could not be reached at all.
+
+Examples:
+  LARK_ENCRYPT_KEY=... LARK_VERIFICATION_TOKEN=... lark-ticket check http://127.0.0.1:3000/webhook/event
+  lark-ticket check -o json http://127.0.0.1:3000/webhook/event | jq -c '.checks[] | {name, status}'
+  lark-ticket check --event testdata/ticket-updated.json http://127.0.0.1:3000/webhook/event")]
+    Check(CheckArgs),
+
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -196,6 +234,17 @@ impl Cli {
                 .format(&a.format)
                 .view(&a.view),
             Command::Subscribe(a) => all.app(&a.app).key(&a.key).format(&a.format).view(&a.view),
+            Command::Send(a) => all
+                .key(&a.key)
+                .format(&a.format)
+                .view(&a.view)
+                .bound(&a.bound),
+            Command::Check(a) => all
+                .key(&a.key)
+                .token(&a.token)
+                .format(&a.format)
+                .view(&a.view)
+                .bound(&a.bound),
             Command::Completions { .. } | Command::Man => all,
         }
     }

@@ -1,9 +1,11 @@
 //! One file per subcommand, thin: read records, decide, render.
 
+pub mod check;
 pub mod decrypt;
 pub mod diff;
 pub mod listen;
 pub mod parse;
+pub mod send;
 pub mod sign;
 pub mod subscribe;
 pub mod verify;

@@ -2,6 +2,7 @@
 
 pub mod delivery;
 pub mod diff;
+pub mod drive;
 pub mod grid;
 pub mod json;
 pub mod table;

@@ -1,0 +1,377 @@
+//! What an answer says about the handler, check by check: a status and a
+//! detail a person can act on. A handler is judged only by its answers.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::battery::{CHALLENGE_DEADLINE, EVENT_DEADLINE};
+use super::http::{Answer, NoAnswer};
+
+/// Ordered from harmless to worst, so the worst of several is the max.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Skip,
+    Pass,
+    Warn,
+    Fail,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Skip => "skip",
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judged {
+    pub status: Status,
+    pub detail: String,
+}
+
+impl Judged {
+    pub fn new(status: Status, detail: impl Into<String>) -> Judged {
+        Judged {
+            status,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// The longest part of an answer's body quoted in a detail.
+const QUOTED: usize = 80;
+
+/// `HTTP 401 "body..."`.
+fn said(a: &Answer) -> String {
+    let body = String::from_utf8_lossy(&a.body);
+    let body = match body.char_indices().nth(QUOTED) {
+        Some((i, _)) => format!("{}...", &body[..i]),
+        None => body.into_owned(),
+    };
+    if body.is_empty() {
+        format!("HTTP {} with an empty body", a.status)
+    } else {
+        format!("HTTP {} {body}", a.status)
+    }
+}
+
+fn ms(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+fn no_answer(e: &NoAnswer) -> Judged {
+    Judged::new(Status::Fail, format!("no answer: {}", e.why))
+}
+
+pub fn challenge(answer: &Result<Answer, NoAnswer>, sent: &str) -> Judged {
+    let a = match answer {
+        Ok(a) => a,
+        Err(e) => return no_answer(e),
+    };
+    let fail = |why: String| Judged::new(Status::Fail, why);
+    if a.status != 200 {
+        return fail(format!(
+            "{}; the platform needs 200 with {{\"challenge\":...}} to save the request URL",
+            said(a)
+        ));
+    }
+    let value: Value = match serde_json::from_slice(&a.body) {
+        Ok(v) => v,
+        Err(_) => return fail(format!("{}: the body is not JSON", said(a))),
+    };
+    match value.get("challenge") {
+        None => fail(format!("{}: the body has no \"challenge\" field", said(a))),
+        Some(Value::String(c)) if c == sent => {
+            if a.elapsed > CHALLENGE_DEADLINE {
+                fail(format!(
+                    "the right challenge, but after {}: the platform waits {} s",
+                    ms(a.elapsed),
+                    CHALLENGE_DEADLINE.as_secs()
+                ))
+            } else {
+                Judged::new(
+                    Status::Pass,
+                    format!("the challenge echoed in {}", ms(a.elapsed)),
+                )
+            }
+        }
+        Some(other) => fail(format!(
+            "\"challenge\" is {other}, not the {sent:?} sent (an encrypted challenge must be \
+             decrypted first)"
+        )),
+    }
+}
+
+pub fn accepted(answer: &Result<Answer, NoAnswer>) -> Judged {
+    match answer {
+        Err(e) => no_answer(e),
+        Ok(a) if !a.is_success() => Judged::new(
+            Status::Fail,
+            format!(
+                "{}: a genuine event was refused; the platform pushes it again",
+                said(a)
+            ),
+        ),
+        Ok(a) if a.elapsed > EVENT_DEADLINE => Judged::new(
+            Status::Warn,
+            format!(
+                "accepted after {}: the platform waits {} s, then pushes the event again",
+                ms(a.elapsed),
+                EVENT_DEADLINE.as_secs()
+            ),
+        ),
+        Ok(a) => Judged::new(Status::Pass, format!("{} in {}", said(a), ms(a.elapsed))),
+    }
+}
+
+pub fn redelivery(answer: &Result<Answer, NoAnswer>) -> Judged {
+    match answer {
+        Err(e) => no_answer(e),
+        Ok(a) if a.is_success() => Judged::new(
+            Status::Pass,
+            format!("the same event_id again: {}", said(a)),
+        ),
+        Ok(a) => Judged::new(
+            Status::Fail,
+            format!(
+                "{} to the same event_id again: a handler that errors on a duplicate makes the \
+                 platform push it for hours; answer 2xx and skip the work",
+                said(a)
+            ),
+        ),
+    }
+}
+
+/// A request that must be refused: non-2xx passes; a 2xx identical to the
+/// genuine event's fails (treated like the real thing); another 2xx warns
+/// (probably dropped without saying so).
+pub fn rejection(
+    answer: &Result<Answer, NoAnswer>,
+    genuine: Option<&Answer>,
+    what: &str,
+) -> Judged {
+    let a = match answer {
+        Ok(a) => a,
+        Err(e) => return no_answer(e),
+    };
+    if !a.is_success() {
+        return Judged::new(Status::Pass, format!("{what}: refused with {}", said(a)));
+    }
+    let same = genuine.is_some_and(|g| g.status == a.status && g.body == a.body);
+    if same {
+        Judged::new(
+            Status::Fail,
+            format!(
+                "{what} got {}, the genuine event's answer: the handler accepted it",
+                said(a)
+            ),
+        )
+    } else {
+        Judged::new(
+            Status::Warn,
+            format!(
+                "{what} got {}, unlike the genuine event: probably dropped without saying so; \
+                 answering 401 would show it in the platform's console and in monitoring",
+                said(a)
+            ),
+        )
+    }
+}
+
+/// A wrong token under a valid signature.
+pub fn token_with_signature(answer: &Result<Answer, NoAnswer>) -> Judged {
+    match answer {
+        Err(e) => no_answer(e),
+        Ok(a) if !a.is_success() => Judged::new(
+            Status::Pass,
+            format!(
+                "a payload with another Verification Token: refused with {}",
+                said(a)
+            ),
+        ),
+        Ok(a) => Judged::new(
+            Status::Warn,
+            format!(
+                "a payload with another Verification Token got {}: the handler does not check \
+                 the token (the signature still authenticates the request)",
+                said(a)
+            ),
+        ),
+    }
+}
+
+/// A pretty-printed, correctly signed body: answered like the compact one?
+pub fn raw_body(answer: &Result<Answer, NoAnswer>, genuine: Option<&Answer>) -> Judged {
+    let a = match answer {
+        Ok(a) => a,
+        Err(e) => return no_answer(e),
+    };
+    match genuine {
+        Some(g) if g.status == a.status && g.body == a.body => Judged::new(
+            Status::Pass,
+            "a correctly signed pretty-printed body is answered like the compact one: the \
+             handler hashes the raw body",
+        ),
+        _ => Judged::new(
+            Status::Warn,
+            format!(
+                "a correctly signed pretty-printed body got {}, unlike the compact one: the \
+                 handler hashes a re-serialization of the JSON (as the Node SDK does); the \
+                 platform sends compact JSON, but fixtures and proxies that reformat break it",
+                said(a)
+            ),
+        ),
+    }
+}
+
+/// Informational: an hour-old timestamp.
+pub fn stale(answer: &Result<Answer, NoAnswer>) -> Judged {
+    match answer {
+        Err(e) => Judged::new(Status::Warn, format!("no answer: {}", e.why)),
+        Ok(a) if a.is_success() => Judged::new(
+            Status::Pass,
+            format!(
+                "an hour-old timestamp is accepted ({}), as the SDKs do; rejecting old \
+                 timestamps would protect against replayed requests",
+                said(a)
+            ),
+        ),
+        Ok(a) => Judged::new(
+            Status::Pass,
+            format!(
+                "an hour-old timestamp is refused ({}): replays are rejected",
+                said(a)
+            ),
+        ),
+    }
+}
+
+pub fn unknown_type(answer: &Result<Answer, NoAnswer>) -> Judged {
+    match answer {
+        Err(e) => no_answer(e),
+        Ok(a) if a.is_success() => Judged::new(
+            Status::Pass,
+            format!("an event type it may not handle: {}", said(a)),
+        ),
+        Ok(a) => Judged::new(
+            Status::Warn,
+            format!(
+                "helpdesk.notification.approve_v1 got {}: the platform pushes it again for \
+                 hours (the Go and Python SDKs answer 500 for types nobody registered); answer \
+                 2xx to every event you do not handle",
+                said(a)
+            ),
+        ),
+    }
+}
+
+pub fn garbage(answer: &Result<Answer, NoAnswer>) -> Judged {
+    match answer {
+        Err(e) if e.timed_out => Judged::new(
+            Status::Fail,
+            format!(
+                "no answer within {} to a body that is not JSON",
+                ms(e.elapsed)
+            ),
+        ),
+        Err(e) => no_answer(e),
+        Ok(a) if (400..500).contains(&a.status) => Judged::new(
+            Status::Pass,
+            format!("a body that is not JSON: refused with {}", said(a)),
+        ),
+        Ok(a) => Judged::new(
+            Status::Warn,
+            format!(
+                "a body that is not JSON got {}: a 4xx says the request was bad{}",
+                said(a),
+                if a.is_success() {
+                    ""
+                } else {
+                    " (a 5xx says the handler failed)"
+                }
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(status: u16, body: &str) -> Result<Answer, NoAnswer> {
+        Ok(Answer {
+            status,
+            body: body.as_bytes().to_vec(),
+            elapsed: Duration::from_millis(5),
+        })
+    }
+
+    #[test]
+    fn rejections_are_judged_against_the_genuine_answer() {
+        let genuine = ok(200, "{\"msg\":\"success\"}").unwrap();
+        let r = |a| rejection(&a, Some(&genuine), "x").status;
+        assert_eq!(r(ok(401, "")), Status::Pass);
+        assert_eq!(r(ok(200, "{\"msg\":\"success\"}")), Status::Fail);
+        assert_eq!(r(ok(200, "")), Status::Warn);
+        assert_eq!(r(ok(500, "boom")), Status::Pass);
+    }
+
+    #[test]
+    fn challenges() {
+        assert_eq!(
+            challenge(&ok(200, r#"{"challenge":"c"}"#), "c").status,
+            Status::Pass
+        );
+        let wrong = challenge(&ok(200, r#"{"challenge":"x"}"#), "c");
+        assert_eq!(wrong.status, Status::Fail);
+        assert!(
+            wrong.detail.contains("not the \"c\" sent"),
+            "{}",
+            wrong.detail
+        );
+        assert!(challenge(&ok(200, "c"), "c").detail.contains("not JSON"));
+        assert!(challenge(&ok(401, ""), "c").detail.contains("HTTP 401"));
+        let mut slow = ok(200, r#"{"challenge":"c"}"#).unwrap();
+        slow.elapsed = Duration::from_millis(1500);
+        assert_eq!(challenge(&Ok(slow), "c").status, Status::Fail);
+    }
+
+    #[test]
+    fn the_rest() {
+        let mut slow = ok(200, "").unwrap();
+        slow.elapsed = Duration::from_secs(4);
+        assert_eq!(accepted(&Ok(slow)).status, Status::Warn);
+        assert_eq!(accepted(&ok(500, "")).status, Status::Fail);
+        assert_eq!(redelivery(&ok(500, "")).status, Status::Fail);
+        assert_eq!(token_with_signature(&ok(200, "")).status, Status::Warn);
+        assert_eq!(
+            raw_body(&ok(401, ""), ok(200, "").as_ref().ok()).status,
+            Status::Warn
+        );
+        assert_eq!(
+            raw_body(&ok(200, ""), ok(200, "").as_ref().ok()).status,
+            Status::Pass
+        );
+        assert_eq!(stale(&ok(401, "")).status, Status::Pass);
+        assert_eq!(unknown_type(&ok(500, "")).status, Status::Warn);
+        assert_eq!(garbage(&ok(400, "")).status, Status::Pass);
+        assert_eq!(garbage(&ok(200, "")).status, Status::Warn);
+        let timeout = NoAnswer {
+            why: "t".into(),
+            elapsed: Duration::from_secs(10),
+            timed_out: true,
+        };
+        assert_eq!(garbage(&Err(timeout)).status, Status::Fail);
+        assert!(Status::Fail > Status::Warn && Status::Warn > Status::Pass);
+    }
+}
