@@ -12,12 +12,7 @@ use super::judge::{self, Judged};
 use super::shape::{Shaped, Signing, deliver, encrypt, random_id};
 use crate::secret::Secret;
 
-pub use super::judge::Status;
-
-/// The platform's deadline for a challenge.
-pub const CHALLENGE_DEADLINE: Duration = Duration::from_secs(1);
-/// The platform's deadline for an event.
-pub const EVENT_DEADLINE: Duration = Duration::from_secs(3);
+pub use super::judge::{CHALLENGE_DEADLINE, EVENT_DEADLINE, Status};
 
 /// One check's outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]

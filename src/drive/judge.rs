@@ -5,8 +5,12 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::battery::{CHALLENGE_DEADLINE, EVENT_DEADLINE};
 use super::http::{Answer, NoAnswer};
+
+/// The platform's deadline for a challenge.
+pub const CHALLENGE_DEADLINE: Duration = Duration::from_secs(1);
+/// The platform's deadline for an event.
+pub const EVENT_DEADLINE: Duration = Duration::from_secs(3);
 
 /// Ordered from harmless to worst, so the worst of several is the max.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
