@@ -116,7 +116,12 @@ pub fn classify(status: u16, body: &[u8]) -> Result<Endpoint, Failure> {
         0 => {}
         1 | 1_000_040_343 => {
             return Err(Failure::Retry(format!(
-                "endpoint discovery answered code {code} (the platform is busy){}",
+                "endpoint discovery answered code {code} ({}){}",
+                if code == 1 {
+                    "the platform is busy"
+                } else {
+                    "an internal error on the platform"
+                },
                 said(&msg)
             )));
         }

@@ -28,8 +28,6 @@ pub enum Refused {
     SumChanged { was: usize, now: usize },
     #[error("{sum} fragments is more than the {MAX_PARTS} accepted")]
     TooMany { sum: usize },
-    #[error("fragment seq {seq} arrived twice")]
-    Repeated { seq: usize },
     #[error("partial messages would hold more than {} MiB", MAX_HELD >> 20)]
     TooLarge,
 }
@@ -145,16 +143,18 @@ impl Fragments {
                 bytes: 0,
                 touched: now,
             });
-        let slot = &mut partial.parts[seq];
-        if slot.is_some() {
-            self.drop_message(message_id);
-            return Err(Refused::Repeated { seq });
+        // A fragment sent again replaces the first copy, as the SDKs do.
+        let added = payload.len();
+        match partial.parts[seq].replace(payload) {
+            Some(old) => {
+                partial.bytes -= old.len();
+                self.held -= old.len();
+            }
+            None => partial.filled += 1,
         }
-        self.held += payload.len();
-        partial.bytes += payload.len();
-        partial.filled += 1;
+        partial.bytes += added;
         partial.touched = now;
-        *slot = Some(payload);
+        self.held += added;
         if partial.filled < sum {
             return Ok(None);
         }
@@ -282,11 +282,10 @@ mod tests {
             Err(Refused::SumChanged { was: 2, now: 3 })
         );
         assert_eq!(f.pending(), 0);
+        // A fragment sent again replaces the first copy.
+        assert_eq!(f.add("m", 2, 0, b"x".to_vec(), t), Ok(None));
         assert_eq!(f.add("m", 2, 0, b"a".to_vec(), t), Ok(None));
-        assert_eq!(
-            f.add("m", 2, 0, b"a".to_vec(), t),
-            Err(Refused::Repeated { seq: 0 })
-        );
+        assert_eq!(f.add("m", 2, 1, b"b".to_vec(), t), Ok(Some(b"ab".to_vec())));
         assert_eq!(
             f.add("n", usize::MAX, 0, vec![], t),
             Err(Refused::TooMany { sum: usize::MAX })

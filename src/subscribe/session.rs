@@ -57,7 +57,10 @@ impl<'a> Session<'a> {
         let mut heard = Instant::now();
         loop {
             if stop.now(handler) {
-                let _ = self.ws.close(None);
+                let _ = self.ws.close(Some(tungstenite::protocol::CloseFrame {
+                    code: tungstenite::protocol::frame::coding::CloseCode::Normal,
+                    reason: "".into(),
+                }));
                 let _ = self.ws.flush();
                 return Ended::Stopped;
             }

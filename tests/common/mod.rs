@@ -114,7 +114,9 @@ fn oracle_missing<T>(what: &str, install: &str) -> Option<T> {
 pub fn sdk_python() -> Option<PathBuf> {
     let python = std::env::var_os("LARK_TICKET_SDK_PYTHON")
         .map_or_else(|| root().join(".venv/bin/python"), PathBuf::from);
-    if has_sdk(&python) {
+    // Importing the SDK takes seconds: ask once per test binary.
+    static FOUND: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *FOUND.get_or_init(|| has_sdk(&python)) {
         return Some(python);
     }
     oracle_missing(
