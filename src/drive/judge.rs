@@ -53,16 +53,24 @@ const QUOTED: usize = 80;
 
 /// `HTTP 401 "body..."`.
 fn said(a: &Answer) -> String {
-    let body = String::from_utf8_lossy(&a.body);
+    let body = one_line(&String::from_utf8_lossy(&a.body));
     let body = match body.char_indices().nth(QUOTED) {
         Some((i, _)) => format!("{}...", &body[..i]),
-        None => body.into_owned(),
+        None => body,
     };
     if body.is_empty() {
         format!("HTTP {} with an empty body", a.status)
     } else {
         format!("HTTP {} {body}", a.status)
     }
+}
+
+/// An answer's text on one line: line breaks and tabs written as `\n`,
+/// `\r`, `\t`.
+pub fn one_line(text: &str) -> String {
+    text.replace('\n', "\\n")
+        .replace('\r', "\\r")
+        .replace('\t', "\\t")
 }
 
 fn ms(d: Duration) -> String {
@@ -74,7 +82,7 @@ fn ms(d: Duration) -> String {
 }
 
 fn no_answer(e: &NoAnswer) -> Judged {
-    Judged::new(Status::Fail, format!("no answer: {}", e.why))
+    Judged::new(Status::Fail, format!("no answer: {}", one_line(&e.why)))
 }
 
 pub fn challenge(answer: &Result<Answer, NoAnswer>, sent: &str) -> Judged {
@@ -241,7 +249,7 @@ pub fn raw_body(answer: &Result<Answer, NoAnswer>, genuine: Option<&Answer>) -> 
 /// Informational: an hour-old timestamp.
 pub fn stale(answer: &Result<Answer, NoAnswer>) -> Judged {
     match answer {
-        Err(e) => Judged::new(Status::Warn, format!("no answer: {}", e.why)),
+        Err(e) => Judged::new(Status::Warn, format!("no answer: {}", one_line(&e.why))),
         Ok(a) if a.is_success() => Judged::new(
             Status::Pass,
             format!(
@@ -377,5 +385,7 @@ mod tests {
         };
         assert_eq!(garbage(&Err(timeout)).status, Status::Fail);
         assert!(Status::Fail > Status::Warn && Status::Warn > Status::Pass);
+        assert_eq!(one_line("a\nb\t\"c\""), "a\\nb\\t\"c\"");
+        assert!(accepted(&ok(500, "x\ny")).detail.contains("x\\ny"));
     }
 }

@@ -10,6 +10,7 @@ use super::table::new_table;
 use super::{Style, text};
 use crate::drive::battery::{Check, Status};
 use crate::drive::http::{Answer, NoAnswer};
+use crate::drive::judge::one_line;
 
 /// The longest answer body shown in a line.
 const SHOWN_BODY: usize = 100;
@@ -24,11 +25,12 @@ fn millis(d: Duration) -> u128 {
     d.as_millis()
 }
 
+/// The body on one line, cut at `most` characters.
 fn shortened(body: &[u8], most: usize) -> String {
-    let body = String::from_utf8_lossy(body);
+    let body = one_line(&String::from_utf8_lossy(body));
     match body.char_indices().nth(most) {
         Some((i, _)) => format!("{}...", &body[..i]),
-        None => body.into_owned(),
+        None => body,
     }
 }
 
@@ -75,7 +77,7 @@ pub fn sent_line(out: &mut dyn Write, style: &Style, s: &Sent<'_>) -> io::Result
             "{source}  {}  {}  {}",
             style.red("---"),
             style.dim(&format!("{} ms", millis(e.elapsed))),
-            text(&e.why)
+            text(&one_line(&e.why))
         ),
     }
 }
