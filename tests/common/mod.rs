@@ -1,8 +1,11 @@
 //! Helpers shared by the integration tests: the real binary, fixture paths,
-//! the official Python and Node SDKs used as oracles, and ([`ws_server`]) a
-//! scripted long-connection server.
+//! the official Python and Node SDKs used as oracles, ([`ws_server`]) a
+//! scripted long-connection server, ([`handlers`]) real webhook handlers and
+//! ([`platform`]) the requests the platform sends them.
 #![allow(dead_code)]
 
+pub mod handlers;
+pub mod platform;
 pub mod ws_server;
 
 use std::path::{Path, PathBuf};
