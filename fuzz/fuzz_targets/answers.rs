@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
         judge::redelivery(&answer),
         judge::rejection(&answer, Some(&genuine), "x"),
         judge::token_with_signature(&answer),
-        judge::raw_body(&answer, Some(&genuine)),
+        judge::raw_body(&answer, Some(&genuine), answer.as_ref().ok()),
         judge::stale(&answer),
         judge::unknown_type(&answer),
         judge::garbage(&answer),

@@ -48,10 +48,10 @@ pub fn run(setup: &Setup<'_>, post: &mut Post<'_>) -> anyhow::Result<Vec<Check>>
     let genuine = b.accepted()?;
     b.redelivery(genuine.as_ref().map(|(body, _)| body))?;
     let genuine = genuine.and_then(|(_, answer)| answer);
-    b.forged(genuine.as_ref())?;
+    let forged = b.forged(genuine.as_ref())?;
     b.tampered(genuine.as_ref())?;
     b.wrong_token(genuine.as_ref())?;
-    b.raw_body(genuine.as_ref())?;
+    b.raw_body(genuine.as_ref(), forged.as_ref())?;
     b.stale()?;
     b.unknown_type()?;
     b.garbage()?;
@@ -170,14 +170,15 @@ impl Battery<'_, '_, '_> {
         Ok(())
     }
 
-    fn forged(&mut self, genuine: Option<&Answer>) -> anyhow::Result<()> {
+    /// Returns the forged request's answer.
+    fn forged(&mut self, genuine: Option<&Answer>) -> anyhow::Result<Option<Answer>> {
         const NAME: &str = "forged_signature_rejected";
         let Some(key) = self.setup.key else {
             self.skip(
                 NAME,
                 "no Encrypt Key: without one the platform signs nothing",
             );
-            return Ok(());
+            return Ok(None);
         };
         let body = encrypt(key, &compact(&self.fresh()?))?;
         let other = Secret::new(format!("{}-forged", key.expose()));
@@ -185,7 +186,7 @@ impl Battery<'_, '_, '_> {
         let answer = (self.post)(&request);
         let judged = judge::rejection(&answer, genuine, "a request signed with another key");
         self.record(NAME, Some(&answer), judged);
-        Ok(())
+        Ok(answer.ok())
     }
 
     fn tampered(&mut self, genuine: Option<&Answer>) -> anyhow::Result<()> {
@@ -230,7 +231,11 @@ impl Battery<'_, '_, '_> {
         Ok(())
     }
 
-    fn raw_body(&mut self, genuine: Option<&Answer>) -> anyhow::Result<()> {
+    fn raw_body(
+        &mut self,
+        genuine: Option<&Answer>,
+        forged: Option<&Answer>,
+    ) -> anyhow::Result<()> {
         const NAME: &str = "raw_body_hashed";
         let Some(key) = self.setup.key else {
             self.skip(
@@ -242,7 +247,7 @@ impl Battery<'_, '_, '_> {
         let wrapper: Value = serde_json::from_slice(&encrypt(key, &compact(&self.fresh()?))?)?;
         let pretty = serde_json::to_vec_pretty(&wrapper)?;
         let answer = (self.post)(&deliver(pretty, Signing::now(Some(key)))?);
-        let judged = judge::raw_body(&answer, genuine);
+        let judged = judge::raw_body(&answer, genuine, forged);
         self.record(NAME, Some(&answer), judged);
         Ok(())
     }
