@@ -272,3 +272,38 @@ fn the_sdk_handlers_accept_what_send_signs() {
         assert_eq!(handled[0]["event_id"], "5e3702a84e847582be8db7fb73283c02");
     }
 }
+
+/// `send` to a handler slower than the platform's 3 s: a warning; past
+/// `--max-time`: no answer, exit 2.
+#[test]
+fn send_flags_a_slow_handler_and_gives_up_after_max_time() {
+    let Some(python) = sdk_python() else { return };
+    let handler = Handler::broken(&python, "slow", Some(KEY), Some(TOKEN));
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = dir.path().join("event.json");
+    let text =
+        std::fs::read_to_string(root().join("testdata/ticket-updated.compact.json")).unwrap();
+    std::fs::write(
+        &fixture,
+        text.replace("rvaYgkND1GOiu5MM0E1rncYC6PLtF7JV", TOKEN),
+    )
+    .unwrap();
+    let send = |max_time: &str| {
+        command()
+            .args(["send", "--encrypt", "--max-time", max_time, &handler.url])
+            .arg(&fixture)
+            .env("LARK_ENCRYPT_KEY", KEY)
+            .output()
+            .unwrap()
+    };
+    let out = send("10");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the platform gives up after 3 s"),
+        "{}",
+        stderr(&out)
+    );
+    let out = send("1");
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("no answer"), "{}", stderr(&out));
+}
