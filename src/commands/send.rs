@@ -11,23 +11,11 @@ use crate::drive::shape::{Shaped, Signing, compact, deliver, encrypt};
 use crate::exit::ExitStatus;
 use crate::input::RecordError;
 use crate::listen::PLATFORM_DEADLINE;
+use crate::listen::forward::HOP_BY_HOP;
 use crate::record::{Origin, Payload};
 use crate::render::drive::{Sent, sent_json, sent_line};
 use crate::secret::Secret;
 use crate::settings::Settings;
-
-/// Headers that describe one hop, not the request: the client sets its own.
-const HOP_BY_HOP: &[&str] = &[
-    "host",
-    "content-length",
-    "transfer-encoding",
-    "connection",
-    "keep-alive",
-    "expect",
-    "upgrade",
-    "te",
-    "trailer",
-];
 
 pub fn run(
     args: &SendArgs,

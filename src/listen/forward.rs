@@ -9,7 +9,7 @@ use super::request::Head;
 use super::response::Response;
 
 /// Headers that describe one hop, not the request: the client sets its own.
-const HOP_BY_HOP: &[&str] = &[
+pub const HOP_BY_HOP: &[&str] = &[
     "host",
     "content-length",
     "transfer-encoding",

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod handlers;
+pub mod peer;
 pub mod platform;
 pub mod ws_server;
 

@@ -3,25 +3,22 @@
 //! started on loopback ports with a scenario, its log read back as JSON,
 //! killed on drop. Run it with the Python from [`super::sdk_python`].
 
-use std::io::{BufRead, BufReader};
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// How long [`WsServer::wait_for`] waits, and the start waits for the ready line.
-const PATIENCE: Duration = Duration::from_secs(30);
+use super::peer::Peer;
 
 /// A running `lark_ws_server.py`. `http` is the client's `--domain`, `ws`
-/// the base of the WebSocket URLs its discovery hands out.
+/// the base of the WebSocket URLs its discovery hands out. Its log and
+/// process through [`Peer`].
 pub struct WsServer {
     pub http: String,
     pub ws: String,
-    child: Mutex<Child>,
-    log_path: PathBuf,
-    dir: tempfile::TempDir,
+    peer: Peer,
 }
 
 impl WsServer {
@@ -37,115 +34,40 @@ impl WsServer {
     }
 
     fn spawn(python: &Path, scenario: Value, tls: bool) -> WsServer {
-        let dir = tempfile::tempdir().expect("a temporary directory");
+        let dir = Peer::folder();
         let scenario_path = dir.path().join("scenario.json");
         let scenario = serde_json::to_vec_pretty(&scenario).expect("a scenario is JSON");
         std::fs::write(&scenario_path, scenario).expect("scenario written");
-        let log_path = dir.path().join("log.ndjson");
-        let stderr = std::fs::File::create(dir.path().join("stderr.txt")).expect("stderr file");
         let mut cmd = Command::new(python);
         cmd.arg(super::root().join("tests/peers/lark_ws_server.py"))
             .arg("--scenario")
-            .arg(&scenario_path)
-            .arg("--log")
-            .arg(&log_path)
-            // Gone with this process even when it dies without dropping us.
-            .args(["--exit-on-stdin-eof", "--lifetime", "300"]);
+            .arg(&scenario_path);
         if tls {
             cmd.arg("--tls").arg(dir.path().join("tls"));
         }
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .unwrap_or_else(|e| panic!("{} cannot start: {e}", python.display()));
-        let stdout = child.stdout.take().expect("piped");
-        let mut server = WsServer {
-            http: String::new(),
-            ws: String::new(),
-            child: Mutex::new(child),
-            log_path,
-            dir,
-        };
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx.recv_timeout(PATIENCE).unwrap_or_default();
-        let ready: Value = serde_json::from_str(&line).unwrap_or_else(|e| {
-            panic!(
-                "lark_ws_server.py printed no ready line ({e}): {line:?}\nits stderr:\n{}",
-                server.stderr()
-            )
-        });
-        server.http = ready["http"].as_str().expect("ready.http").to_string();
-        server.ws = ready["ws"].as_str().expect("ready.ws").to_string();
-        server
+        let peer = Peer::start("lark_ws_server.py", dir, cmd);
+        WsServer {
+            http: peer.ready("http"),
+            ws: peer.ready("ws"),
+            peer,
+        }
     }
 
     /// The CA that signed the server's certificate ([`WsServer::start_tls`]).
     pub fn ca_file(&self) -> PathBuf {
-        self.dir.path().join("tls/ca.pem")
-    }
-
-    /// Every record logged so far (the complete lines).
-    pub fn log(&self) -> Vec<Value> {
-        let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();
-        let complete = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
-        complete
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-            .collect()
-    }
-
-    /// The records of one kind (`frame_in`, `connect`, ...).
-    pub fn records(&self, kind: &str) -> Vec<Value> {
-        let mut log = self.log();
-        log.retain(|r| r["kind"] == kind);
-        log
+        self.dir().join("tls/ca.pem")
     }
 
     /// The frames the client sent.
     pub fn frames_in(&self) -> Vec<Value> {
         self.records("frame_in")
     }
-
-    /// Polls the log every 20 ms until `pred` holds, and returns it; panics
-    /// naming `what`, with the log, after 30 s or when the server died.
-    pub fn wait_for(&self, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let log = self.log();
-            if pred(&log) {
-                return log;
-            }
-            let exited = self.child.lock().expect("child").try_wait().ok().flatten();
-            if exited.is_some() || Instant::now() > deadline {
-                let lines: Vec<String> = log.iter().map(Value::to_string).collect();
-                panic!(
-                    "waited in vain for {what} (server {}); the log:\n{}\nits stderr:\n{}",
-                    exited.map_or("running".to_string(), |s| s.to_string()),
-                    lines.join("\n"),
-                    self.stderr()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn stderr(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("stderr.txt")).unwrap_or_default()
-    }
 }
 
-impl Drop for WsServer {
-    fn drop(&mut self) {
-        let child = self.child.get_mut().unwrap_or_else(|p| p.into_inner());
-        let _ = child.kill();
-        let _ = child.wait();
+impl Deref for WsServer {
+    type Target = Peer;
+    fn deref(&self) -> &Peer {
+        &self.peer
     }
 }
 
