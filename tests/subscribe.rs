@@ -364,3 +364,35 @@ fn control_characters_from_the_wire_never_reach_the_terminal() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_closed_output_pipe_ends_the_run() {
+    let Some(python) = sdk_python() else { return };
+    let payload = fixture("ticket-updated.compact.json");
+    let mut steps = vec![json!({"expect": "ping"})];
+    for n in 1..=3 {
+        steps.push(event(n, &payload, json!({})));
+        steps.push(acked(n));
+    }
+    let server = WsServer::start(&python, one_connection(steps));
+    let bin = assert_cmd::cargo::cargo_bin("lark-ticket");
+    let mut cmd = std::process::Command::new("bash");
+    // A client that does not stop is killed (124), and pipefail says so.
+    scrub(&mut cmd)
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; timeout 40 '{}' subscribe --domain {} -o json | head -1",
+            bin.display(),
+            server.http
+        ))
+        .env("LARK_APP_ID", common::ws_server::APP_ID)
+        .env("LARK_APP_SECRET", common::ws_server::APP_SECRET)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // Without --max-events or --timeout: only the closed pipe stops it.
+    let out = finish(cmd.spawn().unwrap(), std::time::Duration::from_secs(60));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["message_id"], "msg-1");
+}

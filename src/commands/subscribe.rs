@@ -54,12 +54,17 @@ pub fn run(
         send,
         messages: 0,
     };
+    let stop_flag = stop.flag.clone();
     let (outcome, counts) = std::thread::scope(|scope| {
         let network = scope.spawn(move || {
             let outcome = subscribe::run(&discovery, &mut handler, &stop);
             (outcome, handler.counts)
         });
-        let shown = show_all(&shown, settings, out, report);
+        let shown = show_all(shown, settings, out, report);
+        if shown.is_err() {
+            // Nobody reads any more (`| head`): stop, rather than wait.
+            stop_flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         let joined = network.join();
         shown.map(|()| joined)
     })?
@@ -256,8 +261,10 @@ impl Handler for Receiving {
 }
 
 /// Shows every message the network thread hands over, until it stops.
+/// Takes the receiver, so that when it returns early (output closed) the
+/// network thread's sends fail instead of blocking.
 fn show_all(
-    shown: &Receiver<Shown>,
+    shown: Receiver<Shown>,
     settings: &Settings,
     out: &mut dyn Write,
     report: &mut Reporter,
