@@ -55,14 +55,13 @@ pub fn run(
             Err(e) => return Outcome::Bad(e),
         };
         let rendered = json.as_ref().map(|json| {
-            let mut bytes = Vec::with_capacity(1024);
+            let mut bytes = Vec::with_capacity(2048);
             let parsed = Parsed {
                 location: &location,
                 encrypted,
                 event: &event,
             };
-            // Writing to a Vec cannot fail.
-            let _ = json.line(&mut bytes, &parsed);
+            json.write_line(&mut bytes, &parsed);
             bytes
         });
         Outcome::Event {
