@@ -7,8 +7,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use line::write_int;
-pub use line::write_parsed;
+pub use line::{write_coded, write_int, write_opt_int, write_opt_str, write_parsed};
 
 use super::{Parsed, Renderer, Style};
 use crate::event::{Body, CodeKind, CustomField, Ticket, TicketMessage, User, challenge_response};

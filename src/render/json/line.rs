@@ -243,7 +243,7 @@ fn write_message(buf: &mut Vec<u8>, style: &Style, m: &TicketMessage) {
 }
 
 /// An enum-coded value as `{"value":N,"label":"..."}`, or `null`.
-fn write_coded(buf: &mut Vec<u8>, style: &Style, kind: CodeKind, value: Option<i64>) {
+pub fn write_coded(buf: &mut Vec<u8>, style: &Style, kind: CodeKind, value: Option<i64>) {
     let Some(value) = value else {
         buf.extend_from_slice(b"null");
         return;
@@ -270,7 +270,7 @@ fn comma(buf: &mut Vec<u8>, index: usize) {
     }
 }
 
-pub(super) fn write_opt_str(buf: &mut Vec<u8>, s: Option<&str>) {
+pub fn write_opt_str(buf: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => write_str(buf, s),
         None => buf.extend_from_slice(b"null"),
@@ -278,11 +278,11 @@ pub(super) fn write_opt_str(buf: &mut Vec<u8>, s: Option<&str>) {
 }
 
 /// An integer as serde_json writes it (the same digits, by `itoa`).
-pub(super) fn write_int(buf: &mut Vec<u8>, n: impl itoa::Integer) {
+pub fn write_int(buf: &mut Vec<u8>, n: impl itoa::Integer) {
     buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
-fn write_opt_int(buf: &mut Vec<u8>, n: Option<i64>) {
+pub fn write_opt_int(buf: &mut Vec<u8>, n: Option<i64>) {
     match n {
         Some(n) => write_int(buf, n),
         None => buf.extend_from_slice(b"null"),
