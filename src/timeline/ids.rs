@@ -82,8 +82,9 @@ const AS_IS: u8 = 0;
 pub fn encode(id: &str, out: &mut Vec<u8>) {
     out.clear();
     let bytes = id.as_bytes();
-    let packable =
-        !bytes.is_empty() && bytes.len().is_multiple_of(2) && bytes.iter().all(|&b| hex(b).is_some());
+    let packable = !bytes.is_empty()
+        && bytes.len().is_multiple_of(2)
+        && bytes.iter().all(|&b| hex(b).is_some());
     if packable {
         out.push(PACKED);
         for pair in bytes.chunks_exact(2) {
