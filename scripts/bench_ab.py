@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Times two lark-ticket binaries against each other on the same corpus,
-alternating their runs, and prints a Markdown table of median wall times
-and the ratio new/old. For checking that a change (a restructuring, a new
-check) costs no throughput:
+alternating their runs, and prints a Markdown table of median wall times,
+the ratio new/old and each side's peak resident memory. For checking that
+a change (a restructuring, a new check) costs no throughput:
 
     git worktree add /tmp/base HEAD~5 && (cd /tmp/base && cargo build --release)
     cargo build --release
@@ -37,9 +37,14 @@ def corpus(name, key=None):
 
 
 def once(cmd):
+    """Wall time and peak RSS (KiB) of one run, output discarded."""
     start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), cmd)
+    return elapsed, usage.ru_maxrss
 
 
 def main():
@@ -61,16 +66,20 @@ def main():
         ("diff --timeline -o json, plain", ["diff", "--timeline", "-o", "json", plain]),
     ]
     print(f"{EVENTS} events, {RUNS} alternating runs each, medians\n")
-    print("| job | old | new | new/old |")
-    print("|---|---|---|---|")
+    print("| job | old | new | new/old | old peak RSS | new peak RSS |")
+    print("|---|---|---|---|---|---|")
     for title, args in jobs:
         times = {old: [], new: []}
+        rss = {old: 0, new: 0}
         for _ in range(RUNS):
             for binary in (old, new):
                 once([binary] + args)
-                times[binary].append(once([binary] + args))
+                elapsed, peak = once([binary] + args)
+                times[binary].append(elapsed)
+                rss[binary] = max(rss[binary], peak)
         a, b = statistics.median(times[old]), statistics.median(times[new])
-        print(f"| `{title}` | {a:.3f} s | {b:.3f} s | {b / a:.3f} |", flush=True)
+        print(f"| `{title}` | {a:.3f} s | {b:.3f} s | {b / a:.3f} "
+              f"| {rss[old] / 1024:.1f} MiB | {rss[new] / 1024:.1f} MiB |", flush=True)
 
 
 if __name__ == "__main__":

@@ -102,21 +102,42 @@ def main():
     mb = lambda p: os.path.getsize(p) / 1e6
     rows = []
 
-    def job(title, ours, peer_name, peer, peer_env=None, target=None, runs=RUNS, per_call=False):
+    def job(title, ours, peer_name, peer, peer_env=None, target=None, runs=RUNS, per_call=False, slower=False):
+        """One row. `slower`: the peer is our own faster command, and the
+        ratio is our time over its time (a bound, not a speed-up)."""
         t_ours, t_peer, rss_ours = measure_pair(ours, peer, peer_env, runs=runs)
-        ratio = t_peer / t_ours
+        ratio = f"{t_ours / t_peer:.2f}x its time" if slower else f"{t_peer / t_ours:.1f}x"
         unit = (lambda t: f"{t * 1000:.1f} ms") if per_call else (lambda t: f"{t:.2f} s")
-        rows.append((title, unit(t_ours), peer_name, unit(t_peer), f"{ratio:.1f}x", target, rss_ours))
-        print(f"{title}: ours {unit(t_ours)}, {peer_name} {unit(t_peer)}, {ratio:.1f}x (target {target}); "
+        rows.append((title, unit(t_ours), peer_name, unit(t_peer), ratio, target))
+        print(f"{title}: ours {unit(t_ours)}, {peer_name} {unit(t_peer)}, {ratio} (target {target}); "
               f"peak RSS {rss_ours / 1024:.1f} MiB", file=sys.stderr)
         return rss_ours
 
-    rss = job(f"`diff -o json --encrypt-key K`, {EVENTS // 1000}k encrypted events ({mb(enc):.0f} MB)",
-              [BIN, "diff", "-o", "json", "--encrypt-key", KEY, enc],
-              "Node SDK `AESCipher` + `JSON.parse`", ["node", os.path.join(peers, "node_sdk_rows.js"), enc, KEY],
-              node_env, ">= 8x")
+    node_parse = os.path.join(peers, "node_parse.js")
+    k = EVENTS // 1000
+    streams = {}
+    streams["diff"] = job(f"`diff -o json --encrypt-key K`, {k}k encrypted events ({mb(enc):.0f} MB)",
+                          [BIN, "diff", "-o", "json", "--encrypt-key", KEY, enc],
+                          "Node SDK `AESCipher` + `JSON.parse`", ["node", os.path.join(peers, "node_sdk_rows.js"), enc, KEY],
+                          node_env, ">= 18x")
     job(f"`diff -o json`, the same events in plaintext ({mb(plain):.0f} MB)",
-        [BIN, "diff", "-o", "json", plain], "`jq -r` to TSV", ["jq", "-r", jq_filter, plain], None, ">= 10x")
+        [BIN, "diff", "-o", "json", plain], "`jq -r` to TSV", ["jq", "-r", jq_filter, plain], None, ">= 28x")
+    job(f"`diff -o json -j 1`, the same, one worker thread",
+        [BIN, "diff", "-o", "json", "-j", "1", plain], "`jq -r` to TSV", ["jq", "-r", jq_filter, plain], None, ">= 14x")
+    streams["parse"] = job(f"`parse -o json`, {k}k plaintext events",
+                           [BIN, "parse", "-o", "json", plain],
+                           "Node: `JSON.parse`, `JSON.stringify` of envelope, ticket, old_object", ["node", node_parse, plain],
+                           None, ">= 5x")
+    job(f"`parse -o json --encrypt-key K`, {k}k encrypted events",
+        [BIN, "parse", "-o", "json", "--encrypt-key", KEY, enc],
+        "the same Node script, decrypting with the SDK's `AESCipher`", ["node", node_parse, enc, KEY],
+        node_env, ">= 8x")
+    job(f"`parse` (tables), {k}k plaintext events",
+        [BIN, "parse", plain], "the same Node script (JSON)", ["node", node_parse, plain], None, ">= 1x")
+    streams["timeline"] = job(f"`diff --timeline -o json`, {k}k plaintext events",
+                              [BIN, "diff", "--timeline", "-o", "json", plain],
+                              "our `diff -o json` of the same input", [BIN, "diff", "-o", "json", plain],
+                              None, "<= 1.5x its time", slower=True)
     job(f"`diff -o json --encrypt-key K`, {PY_EVENTS // 1000}k encrypted events ({mb(py_enc):.0f} MB)",
         [BIN, "diff", "-o", "json", "--encrypt-key", KEY, py_enc],
         "Python SDK `AESCipher` + `JSON.unmarshal`", [python, os.path.join(peers, "python_sdk_rows.py"), py_enc, KEY],
@@ -125,6 +146,28 @@ def main():
         [BIN, "parse", "-o", "json", "--encrypt-key", KEY, one],
         "Node loading the SDK to decrypt it", ["node", os.path.join(peers, "node_sdk_one.js"), one, KEY],
         node_env, ">= 20x", runs=max(RUNS * 4, 10), per_call=True)
+    streams["decrypt"] = max(run_once([BIN, "decrypt", "--encrypt-key", KEY, enc])[1] for _ in range(RUNS))
+    streams["tables"] = max(run_once([BIN, "parse", plain])[1] for _ in range(RUNS))
+    # The timeline's memory per distinct event: how its peak grows from
+    # the first half of the input to the whole, over how many more events
+    # it keeps (what every run holds anyway cancels out).
+    half = os.path.join(WORK, f"events-{EVENTS}.half.ndjson")
+    if not os.path.exists(half):
+        with open(plain, "rb") as f, open(half + ".tmp", "wb") as o:
+            for i, line in enumerate(f):
+                if i >= EVENTS // 2:
+                    break
+                o.write(line)
+        os.rename(half + ".tmp", half)
+
+    def timeline_memory(path):
+        out = subprocess.run([BIN, "diff", "--timeline", "-o", "json", path], check=True,
+                             capture_output=True, text=True).stdout
+        distinct = sum(json.loads(line)["events"] for line in out.splitlines())
+        return max(run_once([BIN, "diff", "--timeline", "-o", "json", path])[1] for _ in range(RUNS)), distinct
+
+    (rss_all, distinct), (rss_half, distinct_half) = timeline_memory(plain), timeline_memory(half)
+    per_event = (rss_all - rss_half) * 1024 / max(distinct - distinct_half, 1)
 
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
     lines = [
@@ -137,10 +180,16 @@ def main():
         "| job | lark-ticket | compared with | its time | ratio | target |",
         "|---|---|---|---|---|---|",
     ]
-    for title, ours, peer_name, peer, ratio, target, _ in rows:
+    for title, ours, peer_name, peer, ratio, target in rows:
         lines.append(f"| {title} | {ours} | {peer_name} | {peer} | {ratio} | {target} |")
-    lines += ["", f"Peak resident memory over the {EVENTS // 1000}k encrypted run: {rss / 1024:.1f} MiB "
-              "(target <= 32 MiB; flat in the input size, the pipeline holds a few batches of records)."]
+    mib = lambda kib: f"{kib / 1024:.1f} MiB"
+    lines += ["", f"Peak resident memory over the {k}k-event streams (target <= 32 MiB, flat in the input size: "
+              f"the pipeline holds a few batches of records): `diff` {mib(streams['diff'])}, "
+              f"`parse -o json` {mib(streams['parse'])}, `parse` (tables) {mib(streams['tables'])}, "
+              f"`decrypt` {mib(streams['decrypt'])}. "
+              f"`diff --timeline` keeps each distinct event: {mib(rss_all)} for {distinct} of them, "
+              f"{mib(rss_half)} for the first {distinct_half}: {per_event:.0f} bytes for each more "
+              "(target <= 100)."]
     text = "\n".join(lines)
     print(text)
     if "--no-readme" not in sys.argv:

@@ -23,9 +23,23 @@ pub fn is_unsafe(c: char) -> bool {
     matches!(c, '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
 }
 
+/// Whether `text` may hold an unsafe character: a byte that is one, or
+/// that starts one (a C1 control is `C2 80` to `C2 9F`). Checked 16 bytes
+/// at a time, without decoding characters; `false` means there is none.
+pub fn may_be_unsafe(text: &[u8]) -> bool {
+    let (chunks, tail) = text.as_chunks::<16>();
+    chunks
+        .iter()
+        .any(|chunk| chunk.iter().fold(false, |any, &b| any | needs_a_look(b)))
+        || tail.iter().any(|&b| needs_a_look(b))
+}
+
 /// `text` with every unsafe character shown as `\u{HEX}`; borrowed when
 /// there is none.
 pub fn escape(text: &str) -> Cow<'_, str> {
+    if !may_be_unsafe(text.as_bytes()) {
+        return Cow::Borrowed(text);
+    }
     match text.char_indices().find(|&(_, c)| is_unsafe(c)) {
         None => Cow::Borrowed(text),
         Some((first, _)) => {
@@ -59,7 +73,7 @@ impl fmt::Display for Safe<'_> {
 
 /// `text` escaped, except for well-formed SGR sequences (colour codes).
 pub fn escape_keeping_sgr(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    if !may_be_unsafe(text.as_bytes()) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -120,7 +134,7 @@ fn sgr_prefix(bytes: &[u8]) -> Prefix {
 /// back: a C0 control other than tab and newline (ESC among them), DEL, or
 /// the lead byte of a C1 control's UTF-8.
 fn needs_a_look(b: u8) -> bool {
-    (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f || b == 0xc2
+    ((b < 0x20) & (b != b'\t') & (b != b'\n')) | (b == 0x7f) | (b == 0xc2)
 }
 
 /// A writer that escapes unsafe characters in everything written through
@@ -186,7 +200,7 @@ impl<W: Write> TerminalWriter<W> {
 
 impl<W: Write> Write for TerminalWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.pending.is_empty() && !buf.iter().any(|&b| needs_a_look(b)) {
+        if self.pending.is_empty() && !may_be_unsafe(buf) {
             // Nearly every write: nothing to escape or to hold back.
             self.inner.write_all(buf)?;
         } else if self.pending.is_empty() {
@@ -232,6 +246,21 @@ mod tests {
         assert_eq!(escape("工单\ttab\nline é"), "工单\ttab\nline é");
         assert!(matches!(escape("plain"), Cow::Borrowed(_)));
         assert_eq!(Safe("\u{1b}x").to_string(), "\\u{1b}x");
+    }
+
+    /// The quick check never misses: wherever a character is unsafe, it
+    /// says the text may hold one.
+    #[test]
+    fn the_quick_check_never_misses() {
+        for c in (0..=0x2ffu32).filter_map(char::from_u32) {
+            for len in [0, 1, 15, 16, 17, 40] {
+                let text = format!("{}{c}{}", "a".repeat(len), "b".repeat(len));
+                if text.chars().any(is_unsafe) {
+                    assert!(may_be_unsafe(text.as_bytes()), "{c:?}");
+                }
+                assert_eq!(escape(&text).contains("\\u{"), is_unsafe(c), "{c:?}");
+            }
+        }
     }
 
     #[test]

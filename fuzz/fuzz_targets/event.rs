@@ -1,6 +1,7 @@
 //! The event model over arbitrary JSON, and both renderers of what it reads
-//! (labels, timestamps in and out of range, transitions); and the one-parse
-//! read of a plain record agrees with the general way.
+//! (labels, timestamps in and out of range, transitions): the JSON line
+//! written straight from the event is the bytes of the Value rendering;
+//! and the one-parse read of a plain record agrees with the general way.
 
 #![no_main]
 
@@ -10,7 +11,7 @@ use jiff::tz::TimeZone;
 use lark_ticket::event::{Detail, Event, Lang, Plain};
 use lark_ticket::input::Location;
 use lark_ticket::record::Probe;
-use lark_ticket::render::json::JsonRenderer;
+use lark_ticket::render::json::{JsonRenderer, parsed_json};
 use lark_ticket::render::table::TableRenderer;
 use lark_ticket::render::{Parsed, Renderer, Style, Summary};
 use libfuzzer_sys::fuzz_target;
@@ -41,6 +42,12 @@ fuzz_target!(|data: &[u8]| {
         style: style.clone(),
     };
     json.parsed(&mut out, &parsed).expect("json render");
+    let oracle = format!("{}\n", parsed_json(&style, &parsed));
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        oracle,
+        "the direct writer writes the Value rendering's bytes"
+    );
     let line = out.split(|&b| b == b'\n').next().unwrap_or_default();
     serde_json::from_slice::<serde_json::Value>(line).expect("the JSON output is JSON");
     let mut table = TableRenderer::new(style);

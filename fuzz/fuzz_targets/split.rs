@@ -2,7 +2,9 @@
 //! records in order, only valid JSON as JSON records, and the same records
 //! however the input is cut into reads; and deferring the checks of
 //! one-line records to their consumer (as the record stream does) changes
-//! nothing, nor does settling them in one parse (as `diff` and `parse` do).
+//! nothing, nor does settling them in one parse (as `diff` and `parse` do),
+//! nor finding records' ends 64 bytes at a time rather than a byte at a
+//! time.
 
 #![no_main]
 
@@ -33,6 +35,17 @@ impl Read for Trickle<'_> {
 type Item = (u64, Result<Vec<u8>, String>);
 
 fn split(input: &[u8], max: usize, step: usize, decode: bool, deferring: bool) -> Vec<Item> {
+    split_with(input, max, step, decode, deferring, true)
+}
+
+fn split_with(
+    input: &[u8],
+    max: usize,
+    step: usize,
+    decode: bool,
+    deferring: bool,
+    blocks: bool,
+) -> Vec<Item> {
     let reader = Trickle { data: input, step };
     let mut items = Vec::new();
     let mut last_line = 0;
@@ -41,6 +54,11 @@ fn split(input: &[u8], max: usize, step: usize, decode: bool, deferring: bool) -
         splitter.deferring()
     } else {
         splitter
+    };
+    let splitter = if blocks {
+        splitter
+    } else {
+        splitter.byte_scan_only()
     };
     for item in splitter {
         if let Ok(RawRecord {
@@ -134,5 +152,12 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(
         whole, deferred,
         "deferring the checks changed the trickled stream"
+    );
+    let bytewise = split_with(input, max, usize::MAX, false, false, false);
+    assert_eq!(whole, bytewise, "the block scan changed the stream");
+    let bytewise = split_with(input, max, input.len() / pieces + 1, false, true, false);
+    assert_eq!(
+        whole, bytewise,
+        "the block scan changed the trickled, deferred stream"
     );
 });

@@ -15,7 +15,7 @@ use crate::exit::ExitStatus;
 use crate::golden::{self, DEFAULT_IGNORES, IgnorePath};
 use crate::input::{Location, RecordError};
 use crate::pipeline::Item;
-use crate::record::{Payload, Record, not_json};
+use crate::record::{Payload, not_json};
 use crate::render::diff::json::DiffJson;
 use crate::render::diff::table::DiffTable;
 use crate::render::diff::{
@@ -23,7 +23,7 @@ use crate::render::diff::{
     TimelineTotals, Totals,
 };
 use crate::settings::Settings;
-use crate::timeline::{Added, State, Timelines};
+use crate::timeline::{Added, Hashes, State, Timelines};
 
 pub fn run(
     args: &DiffArgs,
@@ -249,7 +249,17 @@ fn against(
     })
 }
 
+/// What one record contributes to `diff --timeline`, worked out on a
+/// pipeline thread.
+enum TimelineOutcome {
+    Bad(RecordError),
+    Skipped(String),
+    NoTicketId(Location),
+    State(String, State, Hashes),
+}
+
 /// `diff --timeline [FILE...]`: each ticket's states, in ticket order.
+/// Workers read the events; this thread keeps each distinct one.
 fn timeline(
     files: &[PathBuf],
     settings: &Settings,
@@ -257,11 +267,17 @@ fn timeline(
     out: &mut dyn Write,
     report: &mut Reporter,
 ) -> anyhow::Result<ExitStatus> {
-    let mut totals = TimelineTotals::default();
-    let mut timelines = Timelines::default();
-    for record in records(files, settings) {
-        let Some((record, event)) = decode(record, report) else {
-            continue;
+    // JSON has no column for the source: only a table keeps it.
+    let mut timelines = Timelines::new(settings.output == OutputFormat::Table);
+    let keys = timelines.keys();
+    let work = |item: Item| -> TimelineOutcome {
+        let found = match settle(item, Detail::State) {
+            Settled::Event(location, event) => Ok((location, event)),
+            Settled::Payload(payload) => state_event(payload, settings),
+        };
+        let (location, event) = match found {
+            Ok(found) => found,
+            Err(e) => return TimelineOutcome::Bad(e),
         };
         let has_old = matches!(
             event.body,
@@ -270,25 +286,46 @@ fn timeline(
                 ..
             }
         );
-        let Some((ticket_id, state)) =
-            State::from_event(record.location().clone(), &event, has_old)
-        else {
-            totals.skipped.add(event_type_name(&event));
-            continue;
-        };
-        let Some(ticket_id) = ticket_id else {
-            totals.without_ticket_id += 1;
-            report.warning(
-                record.location(),
-                "no event.object.ticket_id: left out of the timelines",
-            );
-            continue;
-        };
-        match timelines.add(&ticket_id, state) {
-            Added::New => totals.events += 1,
-            Added::Duplicate => totals.duplicates += 1,
+        match State::from_event(location.clone(), &event, has_old) {
+            None => TimelineOutcome::Skipped(event_type_name(&event).to_string()),
+            Some((None, _)) => TimelineOutcome::NoTicketId(location),
+            Some((Some(ticket_id), state)) => {
+                let hashes = keys.of(&ticket_id, state.event_id.as_deref());
+                TimelineOutcome::State(ticket_id, state, hashes)
+            }
         }
-    }
+    };
+    let mut totals = TimelineTotals::default();
+    let consume = |outcome: TimelineOutcome| -> anyhow::Result<()> {
+        match outcome {
+            TimelineOutcome::Bad(e) => report.error(&e),
+            TimelineOutcome::Skipped(event_type) => totals.skipped.add(&event_type),
+            TimelineOutcome::NoTicketId(location) => {
+                totals.without_ticket_id += 1;
+                report.warning(
+                    &location,
+                    "no event.object.ticket_id: left out of the timelines",
+                );
+            }
+            TimelineOutcome::State(ticket_id, state, hashes) => {
+                let location = state.source.clone();
+                match timelines.add_hashed(&ticket_id, state, hashes) {
+                    Added::New => totals.events += 1,
+                    Added::Duplicate => totals.duplicates += 1,
+                    Added::Full => {
+                        if let Some(location) = location {
+                            report.error(&RecordError::new(
+                                location,
+                                "left out of the timelines: 2^32 distinct events or tickets already kept",
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    };
+    each_record(files, settings, work, consume)?;
     totals.tickets = timelines.tickets();
     for t in timelines.finish() {
         totals.out_of_order += t.out_of_order;
@@ -299,6 +336,16 @@ fn timeline(
     render.finish(out, &Totals::Timeline(&totals))?;
     note_skipped(settings, &totals.skipped, NOT_TICKET_STATES);
     Ok(ExitStatus::Success)
+}
+
+/// A record's event for the timelines, read as every command reads one.
+fn state_event(
+    payload: Result<Payload, RecordError>,
+    settings: &Settings,
+) -> Result<(Location, Event), RecordError> {
+    let record = payload.and_then(|p| p.decode(settings.encrypt_key.as_ref()))?;
+    let event = Event::of_record(&record, Detail::State)?;
+    Ok((record.location().clone(), event))
 }
 
 fn ignore_paths(args: &DiffArgs) -> anyhow::Result<Vec<IgnorePath>> {
@@ -316,24 +363,6 @@ fn ignore_paths(args: &DiffArgs) -> anyhow::Result<Vec<IgnorePath>> {
         paths.push(IgnorePath::parse(text).map_err(|e| anyhow::anyhow!("--ignore: {e}"))?);
     }
     Ok(paths)
-}
-
-/// The record and its event; a bad record is reported and yields `None`.
-fn decode(record: Result<Record, RecordError>, report: &mut Reporter) -> Option<(Record, Event)> {
-    let record = match record {
-        Ok(r) => r,
-        Err(e) => {
-            report.error(&e);
-            return None;
-        }
-    };
-    match Event::from_slice_with(record.plaintext_bytes(), Detail::State) {
-        Ok(event) => Some((record, event)),
-        Err(e) => {
-            report.error(&RecordError::new(record.location().clone(), e.to_string()));
-            None
-        }
-    }
 }
 
 /// The decoded JSON of every record, in order; a bad record keeps its place

@@ -4,7 +4,10 @@ use std::io::Write;
 
 use super::{Reporter, each_record, event_type_name};
 use crate::cli::{OutputFormat, ParseArgs};
-use crate::event::{Detail, Event, Settled, settle};
+use crate::event::{
+    Detail, Event, Issue, NOTIFICATION_APPROVE, Settled, TICKET_CREATED, TICKET_MESSAGE,
+    TICKET_UPDATED, settle,
+};
 use crate::exit::ExitStatus;
 use crate::input::{Location, RecordError};
 use crate::pipeline::Item;
@@ -28,11 +31,46 @@ enum Outcome {
     Bad(RecordError),
     Event {
         location: Location,
-        encrypted: bool,
-        event: Box<Event>,
-        /// The JSON line, rendered on the worker (`-o json`).
-        rendered: Option<Vec<u8>>,
+        /// What the summary counts it as.
+        event_type: EventType,
+        /// The schema issues to report (for `--strict`, all of them; for
+        /// a table, the warnings; else none). The event itself stays on
+        /// the worker.
+        issues: Vec<Issue>,
+        /// The record rendered on the worker.
+        rendered: Vec<u8>,
     },
+}
+
+/// An event's type for the summary, without an allocation for the
+/// documented ones.
+enum EventType {
+    Known(&'static str),
+    Other(String),
+}
+
+impl EventType {
+    fn of(event: &Event) -> EventType {
+        let name = event_type_name(event);
+        const KNOWN: [&str; 5] = [
+            TICKET_UPDATED,
+            TICKET_CREATED,
+            TICKET_MESSAGE,
+            NOTIFICATION_APPROVE,
+            "url_verification",
+        ];
+        match KNOWN.iter().find(|k| **k == name) {
+            Some(known) => EventType::Known(known),
+            None => EventType::Other(name.to_string()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            EventType::Known(name) => name,
+            EventType::Other(name) => name,
+        }
+    }
 }
 
 pub fn run(
@@ -42,9 +80,13 @@ pub fn run(
     report: &mut Reporter,
 ) -> anyhow::Result<ExitStatus> {
     let mut render = renderer(settings);
+    // Each record is rendered on the worker that read it; this thread
+    // only writes the records out in order.
     let json = (settings.output == OutputFormat::Json).then(|| JsonRenderer {
         style: settings.style.clone(),
     });
+    let table = (settings.output == OutputFormat::Table)
+        .then(|| TableRenderer::new(settings.style.clone()));
     let work = |item: Item| -> Outcome {
         let found = match settle(item, Detail::Full) {
             Settled::Event(location, event) => Ok((location, false, event)),
@@ -54,28 +96,37 @@ pub fn run(
             Ok(found) => found,
             Err(e) => return Outcome::Bad(e),
         };
-        let rendered = json.as_ref().map(|json| {
-            let mut bytes = Vec::with_capacity(1024);
-            let parsed = Parsed {
-                location: &location,
-                encrypted,
-                event: &event,
-            };
+        let parsed = Parsed {
+            location: &location,
+            encrypted,
+            event: &event,
+        };
+        let mut bytes = Vec::with_capacity(if json.is_some() { 2048 } else { 6144 });
+        if let Some(json) = &json {
+            json.write_line(&mut bytes, &parsed);
+        } else if let Some(table) = &table {
             // Writing to a Vec cannot fail.
-            let _ = json.line(&mut bytes, &parsed);
-            bytes
-        });
+            let _ = table.record(&mut bytes, &parsed);
+        }
+        let event_type = EventType::of(&event);
+        let issues = if args.strict {
+            event.issues
+        } else if table.is_some() {
+            event.issues.into_iter().filter(|i| i.warn).collect()
+        } else {
+            Vec::new()
+        };
         Outcome::Event {
             location,
-            encrypted,
-            event: Box::new(event),
-            rendered,
+            event_type,
+            issues,
+            rendered: bytes,
         }
     };
     let mut summary = Summary::default();
     let mut deviations = 0usize;
     let consume = |outcome: Outcome| -> anyhow::Result<()> {
-        let (location, encrypted, event, rendered) = match outcome {
+        let (location, event_type, issues, rendered) = match outcome {
             Outcome::Bad(e) => {
                 summary.bad += 1;
                 report.error(&e);
@@ -83,30 +134,18 @@ pub fn run(
             }
             Outcome::Event {
                 location,
-                encrypted,
-                event,
+                event_type,
+                issues,
                 rendered,
-            } => (location, encrypted, event, rendered),
+            } => (location, event_type, issues, rendered),
         };
-        summary.count(event_type_name(&event));
-        match rendered {
-            Some(bytes) => out.write_all(&bytes)?,
-            None => render.parsed(
-                out,
-                &Parsed {
-                    location: &location,
-                    encrypted,
-                    event: &event,
-                },
-            )?,
-        }
-        if args.strict {
-            for issue in &event.issues {
+        summary.count(event_type.as_str());
+        render.rendered(out, &rendered)?;
+        for issue in &issues {
+            if args.strict {
                 deviations += 1;
                 report.warning(&location, format_args!("schema deviation: {issue}"));
-            }
-        } else if settings.output == OutputFormat::Table {
-            for issue in event.warnings() {
+            } else {
                 report.warning(&location, issue);
             }
         }

@@ -1,6 +1,7 @@
 //! Records out of files and stdin: the one input layer every subcommand
 //! shares.
 
+mod blocks;
 mod buffer;
 mod check;
 mod headers;

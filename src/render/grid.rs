@@ -8,6 +8,12 @@
 //! sees it, so comfy-table only ever splits short words. Without a width nothing wraps,
 //! and cells are left as they are.
 
+mod plain;
+mod side;
+
+pub use plain::width;
+pub use side::side_by_side;
+
 use std::borrow::Cow;
 use std::fmt;
 
@@ -18,30 +24,22 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::sanitize::escape_keeping_sgr;
 
-/// A table for people; `Display` lays it out.
+/// A table for people; `Display` lays it out: directly when it needs no
+/// wrapping and no colour ([`plain::layout`]), else through comfy-table.
 pub struct Grid {
-    table: Table,
     width: Option<usize>,
+    header: Option<Vec<String>>,
+    rows: Vec<Vec<String>>,
 }
 
 impl Grid {
     /// A table fitted to `width` columns, or laid out unbounded.
     pub fn new(width: Option<usize>) -> Grid {
-        let mut table = Table::new();
-        table
-            .load_preset(UTF8_FULL_CONDENSED)
-            .apply_modifier(UTF8_ROUND_CORNERS);
-        match width {
-            Some(w) => {
-                table
-                    .set_content_arrangement(ContentArrangement::Dynamic)
-                    .set_width(u16::try_from(w).unwrap_or(u16::MAX));
-            }
-            None => {
-                table.set_content_arrangement(ContentArrangement::Disabled);
-            }
+        Grid {
+            width,
+            header: None,
+            rows: Vec::new(),
         }
-        Grid { table, width }
     }
 
     pub fn add_row<I, S>(&mut self, cells: I) -> &mut Self
@@ -50,7 +48,7 @@ impl Grid {
         S: Into<String>,
     {
         let row = self.row(cells);
-        self.table.add_row(row);
+        self.rows.push(row);
         self
     }
 
@@ -59,17 +57,16 @@ impl Grid {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let row = self.row(cells);
-        self.table.set_header(row);
+        self.header = Some(self.row(cells));
         self
     }
 
-    fn row<I, S>(&self, cells: I) -> Row
+    fn row<I, S>(&self, cells: I) -> Vec<String>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let cells: Vec<String> = cells
+        cells
             .into_iter()
             .map(|cell| {
                 // The renderers escape what they take from input; this
@@ -87,14 +84,48 @@ impl Grid {
                     None => cell,
                 }
             })
-            .collect();
-        Row::from(cells)
+            .collect()
+    }
+
+    /// The same table as comfy-table's.
+    fn comfy(&self) -> Table {
+        let mut table = Table::new();
+        table
+            .load_preset(UTF8_FULL_CONDENSED)
+            .apply_modifier(UTF8_ROUND_CORNERS);
+        match self.width {
+            Some(w) => {
+                table
+                    .set_content_arrangement(ContentArrangement::Dynamic)
+                    .set_width(u16::try_from(w).unwrap_or(u16::MAX));
+            }
+            None => {
+                table.set_content_arrangement(ContentArrangement::Disabled);
+            }
+        }
+        if let Some(header) = &self.header {
+            table.set_header(Row::from(header.clone()));
+        }
+        for row in &self.rows {
+            table.add_row(Row::from(row.clone()));
+        }
+        table
+    }
+}
+
+impl Grid {
+    /// The direct layout and the width of its lines, when it applies.
+    fn plain(&self) -> Option<(String, usize)> {
+        plain::layout(self.header.as_deref(), &self.rows, self.width)
     }
 }
 
 impl fmt::Display for Grid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.table.fmt(f)
+        match self.plain() {
+            Some((text, _)) => f.write_str(&text),
+            None => self.comfy().fmt(f),
+        }
     }
 }
 
@@ -225,6 +256,50 @@ mod tests {
                 text.replace(RESET, "")
             );
         }
+    }
+
+    /// Text that exercises the layout: wide and zero-width characters,
+    /// tabs, newlines, spaces, empty cells, escapes and colours.
+    const CELL: &str = "[ab \t\n中😀\u{301}\u{200b}\u{1b}\u{7f}é|]{0,9}";
+
+    proptest::proptest! {
+        /// Wherever the direct layout takes a table, it is comfy-table's
+        /// layout byte for byte; and it takes the tables the renderers make.
+        #[test]
+        fn the_direct_layout_is_comfy_tables(
+            header in proptest::option::of(proptest::collection::vec(CELL, 0..4)),
+            rows in proptest::collection::vec(proptest::collection::vec(CELL, 0..4), 0..5),
+            width in proptest::option::of(0usize..90),
+            colour in proptest::bool::ANY,
+        ) {
+            let mut grid = Grid::new(width);
+            if let Some(header) = &header {
+                grid.set_header(header.iter().map(|c| if colour { format!("\u{1b}[1m{c}\u{1b}[0m") } else { c.clone() }));
+            }
+            for row in &rows {
+                grid.add_row(row.clone());
+            }
+            let comfy = grid.comfy().to_string();
+            if let Some((direct, _)) = grid.plain() {
+                proptest::prop_assert_eq!(direct, comfy);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_tables_are_laid_out_directly() {
+        let mut grid = Grid::new(None);
+        grid.set_header(["工单", ""]);
+        grid.add_row(["ticket_id", "6626871355780007256"]);
+        grid.add_row(["agents", "张三 (ou_1)\n李四 🎧 (ou_2)"]);
+        grid.add_row(["empty", ""]);
+        let direct = grid.plain().map(|(text, _)| text);
+        assert_eq!(direct, Some(grid.comfy().to_string()));
+        // A table wider than the terminal is comfy-table's to wrap.
+        let mut narrow = Grid::new(Some(20));
+        narrow.add_row(["ticket_id", "6626871355780007256"]);
+        assert_eq!(narrow.plain(), None);
+        assert_eq!(narrow.to_string(), narrow.comfy().to_string());
     }
 
     #[test]

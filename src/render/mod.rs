@@ -154,6 +154,12 @@ impl Summary {
 pub trait Renderer {
     fn parsed(&mut self, out: &mut dyn Write, parsed: &Parsed<'_>) -> io::Result<()>;
 
+    /// Writes a record this format rendered on a worker thread (with
+    /// whatever separates it from the record before).
+    fn rendered(&mut self, out: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {
+        out.write_all(bytes)
+    }
+
     /// Called once at the end of a run.
     fn finish(&mut self, _out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
         Ok(())

@@ -5,9 +5,8 @@
 use std::io::{self, Write};
 
 use comfy_table::Table;
-use unicode_width::UnicodeWidthStr;
 
-use super::grid::Grid;
+use super::grid::{Grid, side_by_side};
 use super::words::Noun;
 pub use super::words::plural;
 use super::{Parsed, Renderer, Style, Summary, text};
@@ -45,13 +44,58 @@ pub fn new_table(width: Option<usize>) -> Grid {
 
 impl Renderer for TableRenderer {
     fn parsed(&mut self, out: &mut dyn Write, parsed: &Parsed<'_>) -> io::Result<()> {
-        let s = &self.style;
-        let w = s.words();
+        self.separate(out)?;
+        self.record(out, parsed)
+    }
+
+    fn rendered(&mut self, out: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {
+        self.separate(out)?;
+        out.write_all(bytes)
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if summary.records + summary.bad <= 1 {
+            return Ok(());
+        }
+        let w = self.style.words();
+        let types: Vec<String> = summary
+            .by_type
+            .iter()
+            .map(|(t, n)| format!("{n} {t}"))
+            .collect();
+        let records = w.count(summary.records, Noun::Record);
+        let bad = w.count(summary.bad, Noun::BadRecord);
+        let line = if types.is_empty() {
+            format!("{records}{}{bad}", w.comma())
+        } else {
+            format!(
+                "{records}{}{}{bad}",
+                w.parenthesized(&types.join(w.comma())),
+                w.comma()
+            )
+        };
+        writeln!(out, "\n{}", self.style.dim(&text(&line)))
+    }
+}
+
+impl TableRenderer {
+    /// A blank line between records.
+    fn separate(&mut self, out: &mut dyn Write) -> io::Result<()> {
         if !self.first {
             writeln!(out)?;
         }
         self.first = false;
+        Ok(())
+    }
+
+    /// One record's tables, without the line that separates it from the
+    /// one before (no state: workers render records in parallel, and
+    /// [`Renderer::rendered`] writes them out).
+    pub fn record(&self, out: &mut dyn Write, parsed: &Parsed<'_>) -> io::Result<()> {
+        let s = &self.style;
+        let w = s.words();
         let event = parsed.event;
+
         let env = &event.envelope;
         let title = match &event.body {
             Body::UrlVerification { .. } => "url_verification".to_string(),
@@ -107,19 +151,19 @@ impl Renderer for TableRenderer {
                 transitions,
                 ..
             } => {
-                let left = ticket_table(s, ticket, self.width).to_string();
-                let right = transition_table(s, transitions, self.width).to_string();
-                write_side_by_side(out, &left, &right, self.width)?;
+                let left = ticket_table(s, ticket, self.width);
+                let right = transition_table(s, transitions, self.width);
+                side_by_side(out, &left, &right, self.width)?;
             }
             Body::TicketCreated { ticket } => {
                 writeln!(out, "{}", ticket_table(s, ticket, self.width))?
             }
             Body::TicketMessage(m) => {
-                let left = message_table(s, m, self.width).to_string();
+                let left = message_table(s, m, self.width);
                 match &m.ticket {
                     Some(t) => {
-                        let right = ticket_table(s, t, self.width).to_string();
-                        write_side_by_side(out, &left, &right, self.width)?;
+                        let right = ticket_table(s, t, self.width);
+                        side_by_side(out, &left, &right, self.width)?;
                     }
                     None => writeln!(out, "{left}")?,
                 }
@@ -145,30 +189,6 @@ impl Renderer for TableRenderer {
             Body::UrlVerification { .. } => {}
         }
         Ok(())
-    }
-
-    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
-        if summary.records + summary.bad <= 1 {
-            return Ok(());
-        }
-        let w = self.style.words();
-        let types: Vec<String> = summary
-            .by_type
-            .iter()
-            .map(|(t, n)| format!("{n} {t}"))
-            .collect();
-        let records = w.count(summary.records, Noun::Record);
-        let bad = w.count(summary.bad, Noun::BadRecord);
-        let line = if types.is_empty() {
-            format!("{records}{}{bad}", w.comma())
-        } else {
-            format!(
-                "{records}{}{}{bad}",
-                w.parenthesized(&types.join(w.comma())),
-                w.comma()
-            )
-        };
-        writeln!(out, "\n{}", self.style.dim(&text(&line)))
     }
 }
 
@@ -326,85 +346,4 @@ fn message_table(s: &Style, m: &TicketMessage, width: Option<usize>) -> Grid {
 /// A user as `name (id)`, made safe to show.
 fn short(user: &User) -> String {
     text(&user.short())
-}
-
-/// Prints two rendered tables beside each other when both fit the width,
-/// else one above the other.
-fn write_side_by_side(
-    out: &mut dyn Write,
-    left: &str,
-    right: &str,
-    width: Option<usize>,
-) -> io::Result<()> {
-    let left_lines: Vec<&str> = left.lines().collect();
-    let right_lines: Vec<&str> = right.lines().collect();
-    let left_width = left_lines
-        .iter()
-        .map(|l| visible_width(l))
-        .max()
-        .unwrap_or(0);
-    let right_width = right_lines
-        .iter()
-        .map(|l| visible_width(l))
-        .max()
-        .unwrap_or(0);
-    const GAP: usize = 2;
-    if width.is_some_and(|w| left_width + GAP + right_width > w) {
-        writeln!(out, "{left}")?;
-        return writeln!(out, "{right}");
-    }
-    for i in 0..left_lines.len().max(right_lines.len()) {
-        let l = left_lines.get(i).copied().unwrap_or("");
-        let r = right_lines.get(i).copied().unwrap_or("");
-        if r.is_empty() {
-            writeln!(out, "{l}")?;
-        } else {
-            let pad = left_width - visible_width(l) + GAP;
-            writeln!(out, "{l}{:pad$}{r}", "")?;
-        }
-    }
-    Ok(())
-}
-
-/// Display width of a line, ignoring ANSI colour sequences.
-fn visible_width(line: &str) -> usize {
-    if !line.contains('\x1b') {
-        return line.width();
-    }
-    let mut plain = String::with_capacity(line.len());
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            // CSI: ESC [ parameters final-byte
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            plain.push(c);
-        }
-    }
-    plain.width()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn width_ignores_colour() {
-        assert_eq!(visible_width("\x1b[31mabc\x1b[0m"), 3);
-        assert_eq!(visible_width("被客服关闭"), 10);
-    }
-
-    #[test]
-    fn side_by_side_or_stacked() {
-        let mut out = Vec::new();
-        write_side_by_side(&mut out, "ab\nc", "xy\nz\nw", None).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "ab  xy\nc   z\n    w\n");
-        let mut out = Vec::new();
-        write_side_by_side(&mut out, "ab", "xy", Some(5)).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "ab\nxy\n");
-    }
 }

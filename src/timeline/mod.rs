@@ -6,22 +6,24 @@
 //! 200, and delivers in parallel, so a receiver sees the same `event_id`
 //! several times and the events of one ticket out of order.
 //!
-//! Memory: one entry per ticket, holding for each distinct event only its id,
-//! source, times, stage and status, never the payload. Repeated deliveries
-//! cost nothing beyond a counter, but deduplication needs the event ids seen,
-//! so those are kept, per ticket.
+//! Memory: for each distinct event only its id, times, stage and status
+//! (and its source when the report shows it), never the payload, packed
+//! into about 60 bytes ([`Timelines`]). Repeated deliveries cost nothing
+//! beyond a counter.
 //!
 //! [`State`] is what one event reports; this file keeps the states by
 //! ticket, drops repeated deliveries, and puts each ticket's states in order
 //! with their gaps and late arrivals.
 
+mod ids;
+mod packed;
 mod state;
-
-use std::collections::{HashMap, HashSet};
+mod store;
 
 use crate::event::CodeKind;
 
 pub use state::{Kind, Prior, State};
+pub use store::{Hashes, Keys, Timelines};
 
 /// A hole in a timeline: the state before an event is not the one the
 /// previous event left the ticket in, so an event between them is missing.
@@ -67,61 +69,16 @@ pub enum Added {
     New,
     /// The ticket already has an event with this `event_id`.
     Duplicate,
+    /// Left out: 2^32 distinct events or tickets are already kept.
+    Full,
 }
 
+/// One ticket's distinct events, in arrival order.
 #[derive(Debug)]
 struct Pending {
     ticket_id: String,
-    seen: HashSet<String>,
     duplicates: usize,
     states: Vec<State>,
-}
-
-/// Collects states by ticket, in the order tickets are first seen.
-#[derive(Debug, Default)]
-pub struct Timelines {
-    tickets: Vec<Pending>,
-    index: HashMap<String, usize>,
-    arrivals: u64,
-}
-
-impl Timelines {
-    pub fn add(&mut self, ticket_id: &str, mut state: State) -> Added {
-        state.arrival = self.arrivals;
-        self.arrivals += 1;
-        let i = match self.index.get(ticket_id) {
-            Some(&i) => i,
-            None => {
-                self.tickets.push(Pending {
-                    ticket_id: ticket_id.to_string(),
-                    seen: HashSet::new(),
-                    duplicates: 0,
-                    states: Vec::new(),
-                });
-                self.index
-                    .insert(ticket_id.to_string(), self.tickets.len() - 1);
-                self.tickets.len() - 1
-            }
-        };
-        let ticket = &mut self.tickets[i];
-        if let Some(id) = &state.event_id
-            && !ticket.seen.insert(id.clone())
-        {
-            ticket.duplicates += 1;
-            return Added::Duplicate;
-        }
-        ticket.states.push(state);
-        Added::New
-    }
-
-    pub fn tickets(&self) -> usize {
-        self.tickets.len()
-    }
-
-    /// Each ticket's timeline, in the order the tickets were first seen.
-    pub fn finish(self) -> impl Iterator<Item = Timeline> {
-        self.tickets.into_iter().map(order)
-    }
 }
 
 fn order(ticket: Pending) -> Timeline {
@@ -193,7 +150,7 @@ mod tests {
         };
         State {
             event_id: Some(id.to_string()),
-            source: Location::new(Arc::from("t"), 1),
+            source: Some(Location::new(Arc::from("t"), 1)),
             kind,
             arrival: 0,
             create_time: Some(updated_at + 5),

@@ -30,9 +30,12 @@ pub enum Prior {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
     pub event_id: Option<String>,
-    pub source: Location,
+    /// Where it was first delivered (`None` when the report has no use
+    /// for it and [`super::Timelines`] did not keep it).
+    pub source: Option<Location>,
     pub kind: Kind,
-    /// Position in the input, counted over all tickets (0-based).
+    /// Position among the distinct events of the input, counted over all
+    /// tickets (0-based).
     pub arrival: u64,
     /// `header.create_time`, ms.
     pub create_time: Option<i64>,
@@ -75,7 +78,7 @@ impl State {
         };
         let state = State {
             event_id: event.envelope.event_id.clone(),
-            source,
+            source: Some(source),
             kind,
             arrival: 0,
             create_time: event.envelope.create_time,

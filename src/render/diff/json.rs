@@ -9,7 +9,10 @@ use super::{DiffRenderer, Row, Totals};
 use crate::event::CodeKind;
 use crate::golden::Difference;
 use crate::render::Style;
-use crate::render::json::{write_field_value, write_str, write_str_contents};
+use crate::render::json::{
+    write_coded, write_field_value, write_int, write_opt_int, write_opt_str, write_str,
+    write_str_contents,
+};
 use crate::timeline::Timeline;
 
 pub struct DiffJson {
@@ -19,15 +22,6 @@ pub struct DiffJson {
 fn line(out: &mut dyn Write, value: &Value) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
-}
-
-impl DiffJson {
-    fn coded(&self, kind: CodeKind, value: Option<i64>) -> Value {
-        value.map_or(
-            Value::Null,
-            |v| json!({"value": v, "label": self.style.label(kind, v)}),
-        )
-    }
 }
 
 /// Values as they are in the records; a side that lacks the path is `null`.
@@ -69,10 +63,49 @@ impl DiffJson {
     }
 }
 
-fn write_opt_str(buf: &mut Vec<u8>, s: Option<&str>) {
-    match s {
-        Some(s) => write_str(buf, s),
-        None => buf.extend_from_slice(b"null"),
+impl DiffJson {
+    /// One ticket's timeline as an NDJSON line, into a buffer: the bytes
+    /// serde_json writes for the Value rendering (the oracle in the tests).
+    pub fn write_timeline(&self, buf: &mut Vec<u8>, t: &Timeline) {
+        buf.extend_from_slice(b"{\"ticket_id\":");
+        write_str(buf, &t.ticket_id);
+        buf.extend_from_slice(b",\"events\":");
+        write_int(buf, t.events());
+        buf.extend_from_slice(b",\"duplicates\":");
+        write_int(buf, t.duplicates);
+        buf.extend_from_slice(b",\"out_of_order\":");
+        write_int(buf, t.out_of_order);
+        buf.extend_from_slice(b",\"states\":[");
+        for (i, s) in t.states.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            buf.extend_from_slice(b"{\"event_id\":");
+            write_opt_str(buf, s.event_id.as_deref());
+            buf.extend_from_slice(b",\"updated_at\":");
+            write_opt_int(buf, s.updated_at);
+            buf.extend_from_slice(b",\"stage\":");
+            write_coded(buf, &self.style, CodeKind::Stage, s.stage);
+            buf.extend_from_slice(b",\"status\":");
+            write_coded(buf, &self.style, CodeKind::Status, s.status);
+            buf.push(b'}');
+        }
+        buf.extend_from_slice(b"],\"gaps\":[");
+        for (i, g) in t.gaps.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            buf.extend_from_slice(b"{\"event_id\":");
+            write_opt_str(buf, g.event_id.as_deref());
+            buf.extend_from_slice(b",\"field\":");
+            write_str(buf, g.field.name());
+            buf.extend_from_slice(b",\"expected\":");
+            write_coded(buf, &self.style, g.field, Some(g.expected));
+            buf.extend_from_slice(b",\"found\":");
+            write_coded(buf, &self.style, g.field, Some(g.found));
+            buf.push(b'}');
+        }
+        buf.extend_from_slice(b"]}\n");
     }
 }
 
@@ -88,41 +121,9 @@ impl DiffRenderer for DiffJson {
     }
 
     fn timeline(&mut self, out: &mut dyn Write, t: &Timeline) -> io::Result<()> {
-        let states: Vec<Value> = t
-            .states
-            .iter()
-            .map(|s| {
-                json!({
-                    "event_id": s.event_id,
-                    "updated_at": s.updated_at,
-                    "stage": self.coded(CodeKind::Stage, s.stage),
-                    "status": self.coded(CodeKind::Status, s.status),
-                })
-            })
-            .collect();
-        let gaps: Vec<Value> = t
-            .gaps
-            .iter()
-            .map(|g| {
-                json!({
-                    "event_id": g.event_id,
-                    "field": g.field.name(),
-                    "expected": self.coded(g.field, Some(g.expected)),
-                    "found": self.coded(g.field, Some(g.found)),
-                })
-            })
-            .collect();
-        line(
-            out,
-            &json!({
-                "ticket_id": t.ticket_id,
-                "events": t.events(),
-                "duplicates": t.duplicates,
-                "out_of_order": t.out_of_order,
-                "states": states,
-                "gaps": gaps,
-            }),
-        )
+        let mut buf = Vec::with_capacity(256 + 128 * t.states.len());
+        self.write_timeline(&mut buf, t);
+        out.write_all(&buf)
     }
 
     /// Totals are for people; the command notes skipped events on stderr.

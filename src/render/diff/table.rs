@@ -103,7 +103,10 @@ impl DiffTable {
         if state.late {
             notes.push(s.yellow(w.arrived_late));
         }
-        for gap in t.gaps.iter().filter(|g| g.index == i) {
+        // Gaps are in index order: find this state's without a scan of
+        // them all, so a ticket of many gaps takes linear time.
+        let first = t.gaps.partition_point(|g| g.index < i);
+        for gap in t.gaps[first..].iter().take_while(|g| g.index == i) {
             let expected = self.coded(gap.field, Some(gap.expected));
             let found = self.coded(gap.field, Some(gap.found));
             let name = gap.field.name();
@@ -240,7 +243,10 @@ impl DiffRenderer for DiffTable {
                 (i + 1).to_string(),
                 state.updated_at.map_or_else(|| s.dim("-"), |ms| s.time(ms)),
                 state.event_id.as_deref().map_or_else(|| s.dim("-"), text),
-                text(&state.source.to_string()),
+                state
+                    .source
+                    .as_ref()
+                    .map_or_else(|| s.dim("-"), |l| text(&l.to_string())),
                 self.coded(CodeKind::Stage, state.stage),
                 self.coded(CodeKind::Status, state.status),
                 self.notes(t, i, state),

@@ -1,0 +1,276 @@
+//! The end of a JSON value that ends on the line it starts, found 64 bytes
+//! at a time, as simdjson finds structure: a bit mask per kind of byte
+//! (quote, backslash, bracket, newline) from vector compares, escaped
+//! quotes and the inside of strings from bit arithmetic on those masks,
+//! and the nesting counted from the brackets outside strings, a block at a
+//! time unless the value may end or nest deeper in it.
+//!
+//! [`value_end`] answers exactly what [`super::scan::scan_json`] answers
+//! for such a value (its length and deepest nesting), and `None` for
+//! anything else: a value that spans lines, a backslash outside a string
+//! (where the byte scan and the masks would read the quotes after it
+//! differently), bytes that run out first. The caller then scans the
+//! general way. A property test and the `split` fuzz target hold the two
+//! to the same answers.
+
+/// A value that ends on its line: its length and its deepest nesting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct LineValue {
+    pub len: usize,
+    pub max_depth: usize,
+}
+
+/// The bytes of one kind in a block of 64, a bit each (bit i for byte i).
+#[derive(Clone, Copy, Default)]
+struct Masks {
+    quote: u64,
+    backslash: u64,
+    open: u64,
+    close: u64,
+    newline: u64,
+}
+
+/// The value starting at `data[0]` (a `{` or `[`), if it ends before the
+/// first newline of `data`, as [`super::scan::scan_json`] measures it.
+/// Reads at most 63 bytes past the value's end.
+pub(super) fn value_end(data: &[u8]) -> Option<LineValue> {
+    let mut escaped_next = 0u64;
+    let mut in_string = 0u64;
+    let mut depth = 0usize;
+    let mut max_depth = 0usize;
+    let (blocks, tail) = data.as_chunks::<64>();
+    let mut padded = [b' '; 64];
+    padded[..tail.len()].copy_from_slice(tail);
+    let last = (!tail.is_empty()).then_some(&padded);
+    for (index, block) in blocks.iter().chain(last).enumerate() {
+        let m = classify(block);
+        let escaped = escaped(m.backslash, &mut escaped_next);
+        let inside = prefix_xor(m.quote & !escaped) ^ in_string;
+        // The top bit says whether the block ends inside a string.
+        in_string = 0u64.wrapping_sub(inside >> 63);
+        // Before the first newline only (none in a one-line value).
+        let valid = match m.newline {
+            0 => u64::MAX,
+            nl => (1u64 << nl.trailing_zeros()) - 1,
+        };
+        if m.backslash & !inside & valid != 0 {
+            // Outside a string a backslash escapes nothing to the byte scan.
+            return None;
+        }
+        let open = m.open & !inside & valid;
+        let close = m.close & !inside & valid;
+        let (opens, closes) = (open.count_ones() as usize, close.count_ones() as usize);
+        if depth > closes && depth + opens <= max_depth {
+            // It cannot end here nor nest deeper than it has.
+            depth = depth + opens - closes;
+        } else {
+            let mut brackets = open | close;
+            while brackets != 0 {
+                let at = brackets.trailing_zeros();
+                brackets &= brackets - 1;
+                if open >> at & 1 == 1 {
+                    depth += 1;
+                    max_depth = max_depth.max(depth);
+                } else {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        let len = index * 64 + at as usize + 1;
+                        return (len <= data.len()).then_some(LineValue { len, max_depth });
+                    }
+                }
+            }
+        }
+        if m.newline != 0 {
+            return None;
+        }
+    }
+    None
+}
+
+/// Which bytes are escaped by a backslash before them, counting runs of
+/// backslashes (an even run escapes nothing after it), carried across
+/// blocks by `escaped_next` (1 when this block's first byte is escaped).
+/// simdjson's algorithm.
+fn escaped(backslash: u64, escaped_next: &mut u64) -> u64 {
+    const EVEN: u64 = 0x5555_5555_5555_5555;
+    let backslash = backslash & !*escaped_next;
+    let follows_escape = (backslash << 1) | *escaped_next;
+    let odd_starts = backslash & !EVEN & !follows_escape;
+    let (even_starts, overflow) = odd_starts.overflowing_add(backslash);
+    *escaped_next = u64::from(overflow);
+    let invert = even_starts << 1;
+    (EVEN ^ invert) & follows_escape
+}
+
+/// Each bit the XOR of itself and every bit below it: set from an opening
+/// quote up to (not including) its closing quote.
+fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
+}
+
+#[cfg(target_arch = "x86_64")]
+fn classify(block: &[u8; 64]) -> Masks {
+    // SAFETY: SSE2 is part of the x86_64 baseline, so every x86_64
+    // processor runs `classify_sse2`; it takes a reference and reads only
+    // the 64 bytes behind it (no pointer arithmetic, no unaligned load by
+    // hand: the loads are built from byte arrays).
+    unsafe { classify_sse2(block) }
+}
+
+/// The masks of a block, 16 bytes to a vector compare.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn classify_sse2(block: &[u8; 64]) -> Masks {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
+    };
+    let mut m = Masks::default();
+    let (chunks, _) = block.as_chunks::<16>();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let (lo, hi) = chunk.split_at(8);
+        let word = |half: &[u8]| {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(half);
+            i64::from_le_bytes(bytes)
+        };
+        let v = _mm_set_epi64x(word(hi), word(lo));
+        // `[` and `{`, `]` and `}` differ only in bit 5.
+        let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        let bits = |x: __m128i| u64::from(_mm_movemask_epi8(x) as u16) << (16 * i);
+        let byte = |b: u8| _mm_set1_epi8(b as i8);
+        m.quote |= bits(_mm_cmpeq_epi8(v, byte(b'"')));
+        m.backslash |= bits(_mm_cmpeq_epi8(v, byte(b'\\')));
+        m.open |= bits(_mm_cmpeq_epi8(folded, byte(b'{')));
+        m.close |= bits(_mm_cmpeq_epi8(folded, byte(b'}')));
+        m.newline |= bits(_mm_cmpeq_epi8(v, byte(b'\n')));
+    }
+    m
+}
+
+/// The masks a byte at a time, where there is no vector code.
+#[cfg(not(target_arch = "x86_64"))]
+fn classify(block: &[u8; 64]) -> Masks {
+    let mut m = Masks::default();
+    for (i, &b) in block.iter().enumerate() {
+        let bit = 1u64 << i;
+        match b {
+            b'"' => m.quote |= bit,
+            b'\\' => m.backslash |= bit,
+            b'{' | b'[' => m.open |= bit,
+            b'}' | b']' => m.close |= bit,
+            b'\n' => m.newline |= bit,
+            _ => {}
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::scan::{JsonScan, scan_json};
+    use super::*;
+
+    /// What the byte scan says of the same value, when it ends before the
+    /// first newline.
+    fn byte_scan(data: &[u8]) -> Option<LineValue> {
+        let mut scan = JsonScan::default();
+        let len = scan_json(&mut scan, data)?;
+        (!scan.newline).then_some(LineValue {
+            len,
+            max_depth: scan.max_depth,
+        })
+    }
+
+    proptest::proptest! {
+        /// Wherever the block scan answers, it answers as the byte scan;
+        /// and it answers for every one-line value without a backslash
+        /// outside its strings.
+        #[test]
+        fn the_block_scan_answers_as_the_byte_scan(
+            open in proptest::sample::select(b"{[".to_vec()),
+            body in proptest::collection::vec(
+                proptest::sample::select(b"{}[]\"\\\\\\\n a:,\xc3\xa9".to_vec()),
+                0..300,
+            ),
+        ) {
+            let mut data = vec![open];
+            data.extend(&body);
+            let fast = value_end(&data);
+            let slow = byte_scan(&data);
+            if let Some(fast) = fast {
+                proptest::prop_assert_eq!(Some(fast), slow);
+            }
+        }
+
+        /// Real records: strings with escapes of every kind, any nesting,
+        /// cut at any length.
+        #[test]
+        fn records_end_where_the_byte_scan_ends_them(
+            value in json(),
+            cut in 0usize..2000,
+        ) {
+            let text = value.to_string();
+            let data = &text.as_bytes()[..cut.min(text.len())];
+            if matches!(data.first(), Some(b'{' | b'[')) {
+                let slow = byte_scan(data);
+                proptest::prop_assert_eq!(value_end(data), slow);
+            }
+        }
+    }
+
+    fn json() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        use serde_json::Value;
+        let text = "[a-z{}\\[\\]\"\\\\\t\u{e9}\u{4e2d}\u{1}]{0,70}";
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(Value::from),
+            text.prop_map(Value::from),
+        ];
+        let tree = leaf.prop_recursive(6, 64, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map(text, inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        });
+        prop_oneof![
+            tree.clone().prop_map(|v| Value::Array(vec![v])),
+            proptest::collection::btree_map("[a-z\"\\\\]{0,5}", tree, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    }
+
+    #[test]
+    fn what_only_the_byte_scan_reads() {
+        // Spans lines.
+        assert_eq!(value_end(b"{\"a\":\n1}"), None);
+        // A backslash outside a string.
+        assert_eq!(value_end(b"{\\\"a\":1}"), None);
+        // Runs out.
+        assert_eq!(value_end(b"{\"a\":[1,2"), None);
+        let long = format!(
+            "{{\"a\":\"{}\\\\\",\"b\":[[{}]]}}",
+            "x".repeat(200),
+            "1,".repeat(40)
+        );
+        assert_eq!(
+            value_end(long.as_bytes()),
+            Some(LineValue {
+                len: long.len(),
+                max_depth: 3
+            })
+        );
+        let with_rest = format!("{long}\n{{\"next\":1}}");
+        assert_eq!(
+            value_end(with_rest.as_bytes()).map(|v| v.len),
+            Some(long.len())
+        );
+    }
+}
