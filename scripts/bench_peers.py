@@ -66,6 +66,17 @@ def run_once(cmd, env=None):
     return elapsed, usage.ru_maxrss
 
 
+def peak_rss(cmd, env=None):
+    """Peak RSS (KiB) of one run, through /usr/bin/time. Not from run_once:
+    Linux carries the parent's high-water mark over fork and exec into the
+    child's ru_maxrss, so a child of this (large) Python process reports
+    at least this process's own peak; /usr/bin/time's children start
+    from its small one."""
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, env=env, check=True)
+    return int(proc.stderr.strip().splitlines()[-1])
+
+
 def measure_pair(ours, peer, peer_env=None, runs=RUNS):
     """Median wall times of both commands and our peak RSS. The sides
     alternate (ours, the peer's, ours, ...), so that a machine that slows
@@ -75,15 +86,13 @@ def measure_pair(ours, peer, peer_env=None, runs=RUNS):
     another state. (On this VM the first run of ours after a
     single-threaded peer took 6-34% longer, user CPU included, than the
     next: the second vCPU comes back slowly after sitting idle.)"""
-    t_ours, t_peer, rss = [], [], []
+    t_ours, t_peer = [], []
     for _ in range(runs):
         run_once(ours)
-        t, r = run_once(ours)
-        t_ours.append(t)
-        rss.append(r)
+        t_ours.append(run_once(ours)[0])
         run_once(peer, peer_env)
         t_peer.append(run_once(peer, peer_env)[0])
-    return statistics.median(t_ours), statistics.median(t_peer), max(rss)
+    return statistics.median(t_ours), statistics.median(t_peer), peak_rss(ours)
 
 
 def main():
@@ -146,8 +155,8 @@ def main():
         [BIN, "parse", "-o", "json", "--encrypt-key", KEY, one],
         "Node loading the SDK to decrypt it", ["node", os.path.join(peers, "node_sdk_one.js"), one, KEY],
         node_env, ">= 20x", runs=max(RUNS * 4, 10), per_call=True)
-    streams["decrypt"] = max(run_once([BIN, "decrypt", "--encrypt-key", KEY, enc])[1] for _ in range(RUNS))
-    streams["tables"] = max(run_once([BIN, "parse", plain])[1] for _ in range(RUNS))
+    streams["decrypt"] = max(peak_rss([BIN, "decrypt", "--encrypt-key", KEY, enc]) for _ in range(RUNS))
+    streams["tables"] = max(peak_rss([BIN, "parse", plain]) for _ in range(RUNS))
     # The timeline's memory per distinct event: how its peak grows from
     # the first half of the input to the whole, over how many more events
     # it keeps (what every run holds anyway cancels out).
@@ -164,7 +173,7 @@ def main():
         out = subprocess.run([BIN, "diff", "--timeline", "-o", "json", path], check=True,
                              capture_output=True, text=True).stdout
         distinct = sum(json.loads(line)["events"] for line in out.splitlines())
-        return max(run_once([BIN, "diff", "--timeline", "-o", "json", path])[1] for _ in range(RUNS)), distinct
+        return max(peak_rss([BIN, "diff", "--timeline", "-o", "json", path]) for _ in range(RUNS)), distinct
 
     (rss_all, distinct), (rss_half, distinct_half) = timeline_memory(plain), timeline_memory(half)
     per_event = (rss_all - rss_half) * 1024 / max(distinct - distinct_half, 1)
