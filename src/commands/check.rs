@@ -12,6 +12,7 @@ use crate::drive::battery::{self, Setup};
 use crate::drive::event::EXAMPLE;
 use crate::drive::http::Poster;
 use crate::exit::ExitStatus;
+use crate::input::RecordError;
 use crate::render::drive::{check_json, check_table, ok};
 use crate::render::table::terminal_width;
 use crate::settings::Settings;
@@ -22,7 +23,7 @@ pub fn run(
     out: &mut dyn Write,
     report: &mut Reporter,
 ) -> anyhow::Result<ExitStatus> {
-    let poster = Poster::new(&args.url, super::send::max_time(args.max_time)?)?;
+    let poster = Poster::new(&args.url, super::seconds("--max-time", args.max_time)?)?;
     let Some(events) = events(args, settings, report)? else {
         return Ok(ExitStatus::Error);
     };
@@ -89,16 +90,15 @@ fn events(
     let mut bad = false;
     for record in super::records(std::slice::from_ref(file), settings) {
         let value = record.and_then(|r| {
-            serde_json::from_slice::<Value>(r.plaintext_bytes()).map_err(|e| {
-                crate::input::RecordError::new(r.location().clone(), format!("not JSON: {e}"))
-            })
+            let not_an_event = |why: String| RecordError::new(r.location().clone(), why);
+            match serde_json::from_slice::<Value>(r.plaintext_bytes()) {
+                Ok(v) if v.is_object() => Ok(v),
+                Ok(_) => Err(not_an_event("not a JSON object".to_string())),
+                Err(e) => Err(not_an_event(format!("not JSON: {e}"))),
+            }
         });
         match value {
-            Ok(v) if v.is_object() => events.push(v),
-            Ok(_) => {
-                bad = true;
-                diagnostics::error(format_args!("{}: not a JSON object", file.display()));
-            }
+            Ok(v) => events.push(v),
             Err(e) => {
                 bad = true;
                 report.error(&e);

@@ -78,3 +78,27 @@ pub fn event_type_name(event: &Event) -> &str {
             .unwrap_or("(no event type)")
     }
 }
+
+/// A positive number of seconds from a flag (`--timeout`, `--max-time`),
+/// capped at a year so that any value can be added to "now".
+pub fn seconds(flag: &str, value: f64) -> anyhow::Result<std::time::Duration> {
+    const YEAR: std::time::Duration = std::time::Duration::from_secs(365 * 24 * 60 * 60);
+    if !(value.is_finite() && value > 0.0) {
+        anyhow::bail!("{flag} must be a positive number of seconds, got {value}");
+    }
+    Ok(std::time::Duration::try_from_secs_f64(value).map_or(YEAR, |d| d.min(YEAR)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn seconds_are_positive_and_capped() {
+        let year = std::time::Duration::from_secs(365 * 24 * 60 * 60);
+        assert_eq!(super::seconds("--t", 1.5).unwrap().as_millis(), 1500);
+        assert_eq!(super::seconds("--t", 1e300).unwrap(), year);
+        assert_eq!(super::seconds("--t", 1e12).unwrap(), year);
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(super::seconds("--t", bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -2,7 +2,6 @@
 //! deliver it ([`crate::drive`]), one line or JSON object per request.
 
 use std::io::Write;
-use std::time::Duration;
 
 use super::Reporter;
 use crate::cli::{OutputFormat, SendArgs};
@@ -23,7 +22,7 @@ pub fn run(
     out: &mut dyn Write,
     report: &mut Reporter,
 ) -> anyhow::Result<ExitStatus> {
-    let poster = Poster::new(&args.url, max_time(args.max_time)?)?;
+    let poster = Poster::new(&args.url, super::seconds("--max-time", args.max_time)?)?;
     let key = settings.encrypt_key.as_ref();
     if args.encrypt && key.is_none() {
         anyhow::bail!("--encrypt needs the Encrypt Key (LARK_ENCRYPT_KEY or --encrypt-key-file)");
@@ -82,14 +81,6 @@ pub fn run(
     } else {
         ExitStatus::Success
     }))
-}
-
-/// `--max-time`, checked.
-pub fn max_time(seconds: f64) -> anyhow::Result<Duration> {
-    if !(seconds.is_finite() && seconds > 0.0) {
-        anyhow::bail!("--max-time must be a positive number of seconds, got {seconds}");
-    }
-    Ok(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::from_secs(86_400)))
 }
 
 /// The request for one record.

@@ -52,7 +52,6 @@ pub fn run(
         seen: Seen::default(),
         counts: Counts::default(),
         send,
-        messages: 0,
     };
     let stop_flag = stop.flag.clone();
     let (outcome, counts) = std::thread::scope(|scope| {
@@ -102,10 +101,7 @@ fn start(args: &SubscribeArgs, settings: &Settings) -> anyhow::Result<(Discovery
     }
     let deadline = match args.timeout {
         None => None,
-        Some(s) if s.is_finite() && s > 0.0 => {
-            Some(Instant::now() + Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX / 4))
-        }
-        Some(s) => anyhow::bail!("--timeout must be a positive number of seconds, got {s}"),
+        Some(s) => Some(Instant::now() + super::seconds("--timeout", s)?),
     };
     let discovery = Discovery::new(&domain, &app_id, secret)?;
     diagnostics::note(
@@ -163,18 +159,21 @@ impl Seen {
 /// A message read, captured and acknowledged, for the main thread to show.
 struct Shown {
     message: Message,
+    found: Found,
+    elapsed: Duration,
+    answered: bool,
+}
+
+/// What was found in a message before its acknowledgement; `None` for one
+/// filtered out (`--event-type`).
+type Decided = Option<Box<Found>>;
+
+struct Found {
     location: Location,
     record: Result<Record, RecordError>,
     event: Option<Result<Event, RecordError>>,
     duplicate: bool,
     not_captured: Option<String>,
-    elapsed: Duration,
-    answered: bool,
-}
-
-/// What was decided about a message before its acknowledgement.
-struct Decided {
-    shown: Option<Box<Shown>>,
 }
 
 /// The network thread's side: reads, filters, captures.
@@ -186,7 +185,6 @@ struct Receiving {
     seen: Seen,
     counts: Counts,
     send: SyncSender<Shown>,
-    messages: u64,
 }
 
 impl Handler for Receiving {
@@ -194,10 +192,9 @@ impl Handler for Receiving {
 
     fn received(&mut self, message: &Message) -> (Decided, u16) {
         self.counts.received += 1;
-        self.messages += 1;
         let location = match &self.capture {
             Some(file) => file.next_location(),
-            None => Location::new(Arc::from("message"), self.messages),
+            None => Location::new(Arc::from("message"), self.counts.received),
         };
         let (line, payload) = capture::record(message, location.clone());
         let record = payload.and_then(|p| p.decode(self.key.as_ref()));
@@ -213,7 +210,7 @@ impl Handler for Receiving {
             && !self.types.is_empty()
             && !self.types.contains(t)
         {
-            return (Decided { shown: None }, 200);
+            return (None, 200);
         }
         let not_captured = self.capture.as_mut().and_then(|file| {
             let mut line = line;
@@ -226,32 +223,34 @@ impl Handler for Receiving {
             .and_then(|e| e.envelope.event_id.as_deref())
             .is_some_and(|id| self.seen.again(id));
         self.counts.shown += 1;
-        self.counts.events += u64::from(event_type.is_some() || matches!(event, Some(Ok(_))));
+        self.counts.events += u64::from(matches!(event, Some(Ok(_))));
         self.counts.duplicates += u64::from(duplicate);
-        let shown = Shown {
-            message: message.clone(),
+        let found = Found {
             location,
             record,
             event,
             duplicate,
             not_captured,
-            elapsed: Duration::ZERO,
-            answered: false,
         };
-        (
-            Decided {
-                shown: Some(Box::new(shown)),
-            },
-            200,
-        )
+        (Some(Box::new(found)), 200)
     }
 
-    fn acknowledged(&mut self, _: Message, decided: Decided, elapsed: Duration, answered: bool) {
-        if let Some(mut shown) = decided.shown {
-            shown.elapsed = elapsed;
-            shown.answered = answered;
+    fn acknowledged(
+        &mut self,
+        message: Message,
+        found: Decided,
+        elapsed: Duration,
+        answered: bool,
+    ) {
+        if let Some(found) = found {
+            let shown = Shown {
+                message,
+                found: *found,
+                elapsed,
+                answered,
+            };
             // The main thread gone (stdout closed) is no reason to stop acknowledging.
-            let _ = self.send.send(*shown);
+            let _ = self.send.send(shown);
         }
     }
 
@@ -271,14 +270,20 @@ fn show_all(
 ) -> anyhow::Result<()> {
     let table = (settings.output == OutputFormat::Table)
         .then(|| DeliveryTable::new(settings.style.clone()));
-    for s in shown {
+    for Shown {
+        message,
+        found: s,
+        elapsed,
+        answered,
+    } in shown
+    {
         if let Some(e) = &s.not_captured {
             report.error(&RecordError::new(
                 s.location.clone(),
                 format!("not captured: {e}"),
             ));
         }
-        if !s.answered {
+        if !answered {
             report.warning(&s.location, "the acknowledgement was not delivered");
         }
         let failure = match (&s.record, &s.event) {
@@ -303,10 +308,10 @@ fn show_all(
             _ => None,
         };
         let d = Delivery {
-            received_at: s.message.received_at,
+            received_at: message.received_at,
             via: Via::Message {
-                message_id: &s.message.message_id,
-                trace_id: s.message.trace_id.as_deref(),
+                message_id: &message.message_id,
+                trace_id: message.trace_id.as_deref(),
             },
             findings: Some(Findings {
                 location: &s.location,
@@ -320,7 +325,7 @@ fn show_all(
                 body: ACK,
             },
             forwarded: None,
-            elapsed_ms: s.elapsed.as_millis(),
+            elapsed_ms: elapsed.as_millis(),
             note: None,
             duplicate: s.duplicate,
         };

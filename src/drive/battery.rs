@@ -133,8 +133,8 @@ impl Battery<'_, '_, '_> {
     fn accepted(&mut self) -> anyhow::Result<Option<(Vec<u8>, Option<Answer>)>> {
         let mut first = None;
         let mut worst: Option<(Result<Answer, NoAnswer>, Judged)> = None;
-        let templates = self.setup.events.clone();
-        for template in &templates {
+        let templates = &self.setup.events;
+        for template in templates {
             let plaintext = compact(&self.fresh_from(template)?);
             let request = self.platform(&plaintext, None)?;
             let answer = (self.post)(&request);

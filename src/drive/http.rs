@@ -37,6 +37,8 @@ pub struct NoAnswer {
 pub struct Poster {
     agent: Agent,
     url: String,
+    /// The host is this machine (loopback or localhost).
+    local: bool,
     pub max_time: Duration,
 }
 
@@ -50,9 +52,15 @@ impl Poster {
             Some("https") => true,
             _ => anyhow::bail!("the URL must start with http:// or https://, got {url:?}"),
         };
-        if parsed.host().is_none_or(str::is_empty) {
+        let host = parsed.host().unwrap_or("");
+        if host.is_empty() {
             anyhow::bail!("{url:?} has no host");
         }
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let local = bare.eq_ignore_ascii_case("localhost")
+            || bare
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified());
         if parsed.authority().is_some_and(|a| a.as_str().contains('@')) {
             anyhow::bail!("the URL must not carry credentials (user:password@)");
         }
@@ -68,6 +76,7 @@ impl Poster {
         Ok(Poster {
             agent: config.build().into(),
             url: url.to_string(),
+            local,
             max_time,
         })
     }
@@ -78,17 +87,7 @@ impl Poster {
 
     /// Whether the URL names this machine (loopback or localhost).
     pub fn is_local(&self) -> bool {
-        let host = self
-            .url
-            .parse::<ureq::http::Uri>()
-            .ok()
-            .and_then(|u| u.host().map(str::to_string))
-            .unwrap_or_default();
-        let host = host.trim_start_matches('[').trim_end_matches(']');
-        host.eq_ignore_ascii_case("localhost")
-            || host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+        self.local
     }
 
     /// POSTs `body` with `headers`, in order.

@@ -53,15 +53,20 @@ const QUOTED: usize = 80;
 
 /// `HTTP 401 "body..."`.
 fn said(a: &Answer) -> String {
-    let body = one_line(&String::from_utf8_lossy(&a.body));
-    let body = match body.char_indices().nth(QUOTED) {
-        Some((i, _)) => format!("{}...", &body[..i]),
-        None => body,
-    };
+    let body = excerpt(&a.body, QUOTED);
     if body.is_empty() {
         format!("HTTP {} with an empty body", a.status)
     } else {
         format!("HTTP {} {body}", a.status)
+    }
+}
+
+/// An answer's body on one line ([`one_line`]), cut at `most` characters.
+pub fn excerpt(body: &[u8], most: usize) -> String {
+    let body = one_line(&String::from_utf8_lossy(body));
+    match body.char_indices().nth(most) {
+        Some((i, _)) => format!("{}...", &body[..i]),
+        None => body,
     }
 }
 

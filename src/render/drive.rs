@@ -10,7 +10,7 @@ use super::table::new_table;
 use super::{Style, text};
 use crate::drive::battery::{Check, Status};
 use crate::drive::http::{Answer, NoAnswer};
-use crate::drive::judge::one_line;
+use crate::drive::judge::{excerpt, one_line};
 
 /// The longest answer body shown in a line.
 const SHOWN_BODY: usize = 100;
@@ -23,15 +23,6 @@ pub struct Sent<'a> {
 
 fn millis(d: Duration) -> u128 {
     d.as_millis()
-}
-
-/// The body on one line, cut at `most` characters.
-fn shortened(body: &[u8], most: usize) -> String {
-    let body = one_line(&String::from_utf8_lossy(body));
-    match body.char_indices().nth(most) {
-        Some((i, _)) => format!("{}...", &body[..i]),
-        None => body,
-    }
 }
 
 /// `{"source","status","elapsed_ms","response","error"}`.
@@ -69,7 +60,7 @@ pub fn sent_line(out: &mut dyn Write, style: &Style, s: &Sent<'_>) -> io::Result
                 out,
                 "{source}  {status}  {}  {}",
                 style.dim(&format!("{} ms", millis(a.elapsed))),
-                text(&shortened(&a.body, SHOWN_BODY))
+                text(&excerpt(&a.body, SHOWN_BODY))
             )
         }
         Err(e) => writeln!(

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::config::ClientConfig;
 use super::url::{Domain, WsUrl};
 use crate::secret::Secret;
 
@@ -165,13 +164,6 @@ fn said(msg: &str) -> String {
         String::new()
     } else {
         format!(" ({msg:?})")
-    }
-}
-
-/// Keeps the latest ClientConfig applied.
-pub fn apply(config: &mut ClientConfig, endpoint: &Endpoint) {
-    if let Some(c) = &endpoint.config {
-        config.apply(c);
     }
 }
 

@@ -162,7 +162,9 @@ pub fn run<H: Handler>(
                 continue;
             }
         };
-        discovery::apply(&mut config, &endpoint);
+        if let Some(c) = &endpoint.config {
+            config.apply(c);
+        }
         let ws = match socket::connect(&endpoint.url) {
             Ok(ws) => ws,
             Err(Failure::Fatal { message, .. }) => return Err(Fatal(message)),

@@ -92,6 +92,14 @@ pub const SECRETS: &[&str] = &[APP_SECRET, "AKSECRET", "TICKETSECRET"];
 /// `lark-ticket subscribe --domain <server> ARGS...`, with the test
 /// credentials in the environment, started.
 pub fn spawn_subscribe(server: &WsServer, args: &[&str]) -> Child {
+    spawn_subscribe_with(server, args, &[])
+}
+
+fn spawn_subscribe_with(
+    server: &WsServer,
+    args: &[&str],
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Child {
     let mut cmd = super::command();
     cmd.arg("subscribe")
         .arg("--domain")
@@ -99,6 +107,7 @@ pub fn spawn_subscribe(server: &WsServer, args: &[&str]) -> Child {
         .args(args)
         .env("LARK_APP_ID", APP_ID)
         .env("LARK_APP_SECRET", APP_SECRET)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -118,21 +127,10 @@ pub fn subscribe_with(
     args: &[&str],
     env: &[(&str, &std::ffi::OsStr)],
 ) -> std::process::Output {
-    let mut cmd = super::command();
-    cmd.arg("subscribe")
-        .arg("--domain")
-        .arg(&server.http)
-        .args(args)
-        .env("LARK_APP_ID", APP_ID)
-        .env("LARK_APP_SECRET", APP_SECRET)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let child = cmd.spawn().expect("lark-ticket subscribe starts");
-    let output = finish(child, Duration::from_secs(60));
+    let output = finish(
+        spawn_subscribe_with(server, args, env),
+        Duration::from_secs(60),
+    );
     assert_no_secrets(&output);
     output
 }
