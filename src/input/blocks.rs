@@ -32,18 +32,17 @@ struct Masks {
 
 /// The value starting at `data[0]` (a `{` or `[`), if it ends before the
 /// first newline of `data`, as [`super::scan::scan_json`] measures it.
-/// Reads at most 63 bytes past the value's end.
+/// Reads at most 63 bytes past the value's end; inside a string it skips
+/// ahead to the next byte that can end it.
 pub(super) fn value_end(data: &[u8]) -> Option<LineValue> {
     let mut escaped_next = 0u64;
     let mut in_string = 0u64;
     let mut depth = 0usize;
     let mut max_depth = 0usize;
-    let (blocks, tail) = data.as_chunks::<64>();
-    let mut padded = [b' '; 64];
-    padded[..tail.len()].copy_from_slice(tail);
-    let last = (!tail.is_empty()).then_some(&padded);
-    for (index, block) in blocks.iter().chain(last).enumerate() {
-        let m = classify(block);
+    let mut pos = 0;
+    while pos < data.len() {
+        let block = block_at(data, pos);
+        let m = classify(&block);
         let escaped = escaped(m.backslash, &mut escaped_next);
         let inside = prefix_xor(m.quote & !escaped) ^ in_string;
         // The top bit says whether the block ends inside a string.
@@ -74,7 +73,7 @@ pub(super) fn value_end(data: &[u8]) -> Option<LineValue> {
                 } else {
                     depth = depth.saturating_sub(1);
                     if depth == 0 {
-                        let len = index * 64 + at as usize + 1;
+                        let len = pos + at as usize + 1;
                         return (len <= data.len()).then_some(LineValue { len, max_depth });
                     }
                 }
@@ -83,8 +82,29 @@ pub(super) fn value_end(data: &[u8]) -> Option<LineValue> {
         if m.newline != 0 {
             return None;
         }
+        pos += 64;
+        if inside == u64::MAX && escaped_next == 0 {
+            // A whole block inside a string: a long one, where only a
+            // quote, a backslash or a newline matters. Skip to the next
+            // (an `encrypt` string is over a kilobyte of base64).
+            let rest = data.get(pos..).unwrap_or_default();
+            pos += memchr::memchr3(b'"', b'\\', b'\n', rest)?;
+        }
     }
     None
+}
+
+/// The 64 bytes from `pos`, padded with spaces past the end of `data`.
+fn block_at(data: &[u8], pos: usize) -> [u8; 64] {
+    let rest = data.get(pos..).unwrap_or_default();
+    match rest.first_chunk::<64>() {
+        Some(block) => *block,
+        None => {
+            let mut padded = [b' '; 64];
+            padded[..rest.len()].copy_from_slice(rest);
+            padded
+        }
+    }
 }
 
 /// Which bytes are escaped by a backslash before them, counting runs of
@@ -227,7 +247,7 @@ mod tests {
     fn json() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
         use proptest::prelude::*;
         use serde_json::Value;
-        let text = "[a-z{}\\[\\]\"\\\\\t\u{e9}\u{4e2d}\u{1}]{0,70}";
+        let text = "[a-z{}\\[\\]\"\\\\\t\u{e9}\u{4e2d}\u{1}]{0,150}";
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<i64>().prop_map(Value::from),
