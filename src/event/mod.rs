@@ -53,7 +53,7 @@ impl Event {
         // skip its own check of every string. Anything else keeps
         // serde_json's message for where the bad byte is.
         let raw: RawDoc = match simdutf8::basic::from_utf8(bytes) {
-            Ok(text) => serde_json::from_str(text),
+            Ok(text) => RawDoc::read(text),
             Err(_) => serde_json::from_slice(bytes),
         }
         .map_err(|e| EventError::Malformed(e.to_string()))?;

@@ -12,9 +12,8 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
-use crate::json::{Key, lenient_struct, set};
+use crate::json::{Cursor, FastFill, FastRead, JsonText, Key, lenient_struct, set};
 // The generic kit, under the names the models have always read it by.
 use crate::json::{Nested, Scalar};
 
@@ -93,11 +92,11 @@ lenient_struct!(
         "created_at" => created_at: Scalar<'a>,
         "updated_at" => updated_at: Scalar<'a>,
         "closed_at" => closed_at: Scalar<'a>,
-        "guest" => guest: &'a RawValue,
-        "agents" => agents: &'a RawValue,
-        "collaborators" => collaborators: &'a RawValue,
-        "closed_by" => closed_by: &'a RawValue,
-        "customized_fields" => customized_fields: &'a RawValue,
+        "guest" => guest: JsonText<'a>,
+        "agents" => agents: JsonText<'a>,
+        "collaborators" => collaborators: JsonText<'a>,
+        "closed_by" => closed_by: JsonText<'a>,
+        "customized_fields" => customized_fields: JsonText<'a>,
     }
     rest: others
 );
@@ -146,7 +145,7 @@ lenient_struct!(
 
 /// `old_object`: the documented fields, and any others in payload order
 /// (kept whole, to show them as they came).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawOld<'a> {
     pub stage: Option<Scalar<'a>>,
     pub status: Option<Scalar<'a>>,
@@ -184,6 +183,39 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawOld<'a> {
             }
         }
         d.deserialize_map(V(PhantomData))
+    }
+}
+
+impl<'a> RawDoc<'a> {
+    /// Reads a document: the fast reader when it knows the text's form
+    /// ([`crate::json::read_fast`]), serde_json otherwise. Both read the
+    /// same text into the same document.
+    pub fn read(text: &'a str) -> serde_json::Result<RawDoc<'a>> {
+        match crate::json::read_fast(text) {
+            Some(doc) => Ok(doc),
+            None => serde_json::from_str(text),
+        }
+    }
+}
+
+impl<'a> FastFill<'a> for RawOld<'a> {
+    fn fill(&mut self, c: &mut Cursor<'a>) -> Option<()> {
+        let out = self;
+        c.object(|c, key| {
+            match key {
+                "stage" => out.stage = Some(Scalar::fast(c)?),
+                "status" => out.status = Some(Scalar::fast(c)?),
+                "updated_at" => out.updated_at = Some(Scalar::fast(c)?),
+                _ => {
+                    let value = Value::fast(c)?;
+                    match out.others.iter_mut().find(|(k, _)| *k == key) {
+                        Some(slot) => slot.1 = value,
+                        None => out.others.push((Cow::Borrowed(key), value)),
+                    }
+                }
+            }
+            Some(())
+        })
     }
 }
 

@@ -37,7 +37,7 @@ impl Event {
             return Some(Plain::Wrapper(probe));
         }
         let text = simdutf8::basic::from_utf8(bytes).ok()?;
-        let raw: RawDoc = serde_json::from_str(text).ok()?;
+        let raw = RawDoc::read(text).ok()?;
         let probe = Probe::decide(members(&raw));
         if probe.shape() != Shape::Plain {
             return Some(Plain::Wrapper(probe));

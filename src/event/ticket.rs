@@ -1,12 +1,10 @@
 //! The helpdesk models: tickets, users, custom fields, ticket messages and
 //! approval notifications.
 
-use serde_json::value::RawValue;
-
 use super::fields::{Issues, Path, present};
 use super::labels::CodeKind;
 use super::raw::{RawCustomField, RawEvent, RawIds, RawTicket, RawUser};
-use crate::json::{Kind, Nested, NestedList, lazy};
+use crate::json::{JsonText, Kind, Nested, NestedList, lazy};
 
 /// `{id:{user_id,open_id,union_id}, name, avatar_url, email}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -157,7 +155,7 @@ impl Ticket {
             issues.require(present(raw.status.as_ref()), path, "status");
         }
         let users =
-            |text: Option<&&RawValue>, key: &str, issues: &mut Issues| -> Option<Vec<User>> {
+            |text: Option<&JsonText<'_>>, key: &str, issues: &mut Issues| -> Option<Vec<User>> {
                 let list: NestedList<RawUser<'_>> = lazy(text)?;
                 let items = issues.array(Some(&list), path, key)?;
                 let base = path.key(key);
@@ -169,7 +167,7 @@ impl Ticket {
                         .collect(),
                 )
             };
-        let user = |text: Option<&&RawValue>, key: &str, issues: &mut Issues| {
+        let user = |text: Option<&JsonText<'_>>, key: &str, issues: &mut Issues| {
             let value: Nested<RawUser<'_>> = lazy(text)?;
             User::read(&value, &path.key(key), issues)
         };

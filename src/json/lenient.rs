@@ -8,7 +8,8 @@ use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
+
+use super::fast::{FastRead, JsonText};
 
 /// An object key, borrowed from the input unless it had escapes (serde's
 /// own `Cow<str>` always allocates).
@@ -58,6 +59,16 @@ macro_rules! lenient_struct {
     (@other $map:ident, $key:ident, $out:ident) => {
         $map.next_value::<IgnoredAny>()?;
     };
+    (@fast_other $c:ident, $key:ident, $out:ident) => {
+        $c.skip()?;
+    };
+    (@fast_other $c:ident, $key:ident, $out:ident, $rest:ident) => {{
+        let value: Value = $crate::json::FastRead::fast($c)?;
+        match $out.$rest.iter_mut().find(|(k, _)| *k == $key) {
+            Some(slot) => slot.1 = value,
+            None => $out.$rest.push((Cow::Borrowed($key), value)),
+        }
+    }};
     (@other $map:ident, $key:ident, $out:ident, $rest:ident) => {{
         let value: Value = $map.next_value()?;
         match $out.$rest.iter_mut().find(|(k, _)| *k == $key) {
@@ -67,7 +78,7 @@ macro_rules! lenient_struct {
     }};
     ($(#[$meta:meta])* $name:ident { $($json:literal => $field:ident: $ty:ty),* $(,)? } $(keys: $keys:ident)? $(rest: $rest:ident)?) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, Default)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         pub struct $name<'a> {
             $(pub $field: Option<$ty>,)*
             $(pub $keys: Vec<Cow<'a, str>>,)?
@@ -102,6 +113,30 @@ macro_rules! lenient_struct {
                 d.deserialize_map(V(PhantomData))
             }
         }
+
+        impl<'a> $crate::json::FastRead<'a> for $name<'a> {
+            fn fast(c: &mut $crate::json::Cursor<'a>) -> Option<Self> {
+                let mut out = $name::default();
+                $crate::json::FastFill::fill(&mut out, c)?;
+                Some(out)
+            }
+        }
+
+        impl<'a> $crate::json::FastFill<'a> for $name<'a> {
+            fn fill(&mut self, c: &mut $crate::json::Cursor<'a>) -> Option<()> {
+                let out = self;
+                c.object(|c, key| {
+                    match key {
+                        $($json => out.$field = Some($crate::json::FastRead::fast(c)?),)*
+                        _ => {
+                            lenient_struct!(@fast_other c, key, out $(, $rest)?);
+                        }
+                    }
+                    $(out.$keys.push(Cow::Borrowed(key));)?
+                    Some(())
+                })
+            }
+        }
     };
 }
 pub(crate) use lenient_struct;
@@ -109,10 +144,10 @@ pub(crate) use lenient_struct;
 /// Reads a part kept as JSON text. The text was validated with the rest of
 /// the record, and the lenient types accept any JSON, so this only fails on
 /// a pathological input (then the part reads as absent).
-pub fn lazy<'a, T: Deserialize<'a>>(text: Option<&&'a RawValue>) -> Option<T> {
-    let text = text?;
-    if text.get() == "null" {
+pub fn lazy<'a, T: Deserialize<'a> + FastRead<'a>>(text: Option<&JsonText<'a>>) -> Option<T> {
+    let text = text?.0;
+    if text == "null" {
         return None;
     }
-    serde_json::from_str(text.get()).ok()
+    super::fast::read(text).or_else(|| serde_json::from_str(text).ok())
 }

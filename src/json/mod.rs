@@ -5,10 +5,13 @@
 //! report, so one odd field never costs a record. Knows no schema: the event
 //! model's (`event::raw`) and the input layer's probe are built from it.
 
+mod fast;
 mod lenient;
 mod nested;
+mod quotes;
 mod scalar;
 
+pub use fast::{Cursor, FastFill, FastRead, JsonText, read as read_fast};
 pub(crate) use lenient::lenient_struct;
 pub use lenient::{Key, lazy, set};
 pub(crate) use nested::wrong_scalars;

@@ -10,7 +10,7 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use super::scalar::Kind;
 
 /// An object the model reads into `T`, or whatever else stood there.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Nested<T> {
     /// Boxed: the structs are large, and moving them by value through
     /// serde's visitors cost more than the allocation.
@@ -85,7 +85,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nested<T> {
 }
 
 /// An array of objects the model reads into `T`, or whatever else stood there.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum NestedList<T> {
     Items(Vec<Nested<T>>),
     Wrong(Kind),

@@ -1,0 +1,349 @@
+//! A fast reader for the common record, beside serde_json: a record with
+//! no backslash and no control character anywhere (no escapes, and no
+//! whitespace but spaces) is read straight from its bytes into the same
+//! lenient structs, in one pass that checks JSON's grammar as it goes.
+//! Strings then end at the next quote, and there is no visitor to call.
+//!
+//! It is an accelerator, not a second parser to trust: whatever it is not
+//! sure of (an escape, a number that is not a plain unsigned integer where
+//! a value is kept, nesting deeper than [`MAX_DEPTH`], anything that is not
+//! JSON) makes it answer `None`, and the caller reads the record with
+//! serde_json as before. When it answers `Some`, serde_json reads the same
+//! text into an equal value: the property tests and the `event` fuzz
+//! target check exactly that.
+
+use std::borrow::Cow;
+
+use serde::de::IgnoredAny;
+use serde_json::{Number, Value};
+
+use super::quotes::Quotes;
+use super::{Kind, Nested, NestedList, Scalar};
+
+/// Deeper than this, the record is left to serde_json (whose limit is 128).
+const MAX_DEPTH: usize = 100;
+
+/// Where the reader is in the text.
+pub struct Cursor<'a> {
+    text: &'a str,
+    quotes: Quotes,
+    pos: usize,
+    depth: usize,
+}
+
+/// A value the fast reader can read as serde_json would deserialize it.
+pub trait FastRead<'a>: Sized {
+    /// Reads the value at the cursor (after any whitespace before it), or
+    /// `None` when this reader leaves it to serde_json.
+    fn fast(c: &mut Cursor<'a>) -> Option<Self>;
+}
+
+/// An object read into a value made beforehand (a boxed one, in place).
+pub trait FastFill<'a>: Default {
+    fn fill(&mut self, c: &mut Cursor<'a>) -> Option<()>;
+}
+
+/// Reads `text` as a `T` when it is in the simple form this reader knows,
+/// with nothing but spaces around the value; `None` means "ask
+/// serde_json", never "invalid".
+pub fn read<'a, T: FastRead<'a>>(text: &'a str) -> Option<T> {
+    let mut c = Cursor {
+        text,
+        quotes: Quotes::of(text.as_bytes())?,
+        pos: 0,
+        depth: 0,
+    };
+    c.ws();
+    let value = T::fast(&mut c)?;
+    c.ws();
+    (c.pos == text.len()).then_some(value)
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    /// Skips whitespace: only spaces, in a text [`Quotes`] accepted.
+    fn ws(&mut self) {
+        while self.peek() == Some(b' ') {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.peek() == Some(byte)).then(|| self.pos += 1)
+    }
+
+    /// A string's contents: with no backslash in the text, it ends at the
+    /// next quote.
+    pub fn string(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let start = self.pos;
+        let end = self.quotes.next(start)?;
+        self.pos = end + 1;
+        self.text.get(start..end)
+    }
+
+    fn literal(&mut self, word: &str) -> Option<()> {
+        let rest = self.text.get(self.pos..)?;
+        rest.starts_with(word).then(|| self.pos += word.len())
+    }
+
+    fn digits(&mut self) -> Option<()> {
+        let start = self.pos;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        (self.pos > start).then_some(())
+    }
+
+    /// A number's text, as JSON's grammar has it: `-`, then `0` or digits
+    /// not starting with `0`, then maybe a fraction and an exponent.
+    fn number(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        let _ = self.eat(b'-');
+        match self.peek()? {
+            b'0' => self.pos += 1,
+            b'1'..=b'9' => self.digits()?,
+            _ => return None,
+        }
+        if self.eat(b'.').is_some() {
+            self.digits()?;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            self.digits()?;
+        }
+        self.text.get(start..self.pos)
+    }
+
+    /// A plain unsigned integer that fits in a u64 (no sign, fraction or
+    /// exponent, no leading zero), read in one pass; `None` for any other
+    /// number.
+    fn unsigned(&mut self) -> Option<u64> {
+        let start = self.pos;
+        let mut value: u64 = 0;
+        while let Some(b) = self.peek().filter(u8::is_ascii_digit) {
+            value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+            self.pos += 1;
+        }
+        let len = self.pos - start;
+        let leading_zero = len > 1 && self.text.as_bytes().get(start) == Some(&b'0');
+        let more = matches!(self.peek(), Some(b'.' | b'e' | b'E'));
+        (len > 0 && !leading_zero && !more).then_some(value)
+    }
+
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    /// An object, handing each member's key to `member`, which reads its
+    /// value.
+    pub fn object(
+        &mut self,
+        mut member: impl FnMut(&mut Self, &'a str) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(b'{')?;
+        self.enter()?;
+        self.ws();
+        if self.eat(b'}').is_none() {
+            loop {
+                let key = self.string()?;
+                self.ws();
+                self.eat(b':')?;
+                self.ws();
+                member(self, key)?;
+                self.ws();
+                match self.peek()? {
+                    b',' => {
+                        self.pos += 1;
+                        self.ws();
+                    }
+                    b'}' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(())
+    }
+
+    /// An array, `item` reading each element.
+    pub fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.eat(b'[')?;
+        self.enter()?;
+        self.ws();
+        if self.eat(b']').is_none() {
+            loop {
+                item(self)?;
+                self.ws();
+                match self.peek()? {
+                    b',' => {
+                        self.pos += 1;
+                        self.ws();
+                    }
+                    b']' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(())
+    }
+
+    /// Checks one value of any kind and moves past it.
+    pub fn skip(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' => self.object(|c, _| c.skip()),
+            b'[' => self.array(Cursor::skip),
+            b't' => self.literal("true"),
+            b'f' => self.literal("false"),
+            b'n' => self.literal("null"),
+            b'-' | b'0'..=b'9' => self.number().map(drop),
+            _ => None,
+        }
+    }
+
+    /// Moves past a value of the wrong kind for a typed field. serde_json
+    /// reads such a value whole (a number through a float, which may be
+    /// out of range), not only its grammar as when it skips one: so any
+    /// number but a plain unsigned integer is left to it.
+    fn wrong(&mut self) -> Option<()> {
+        match self.kind()? {
+            Kind::Number => self.unsigned().map(drop),
+            _ => self.skip(),
+        }
+    }
+
+    /// The text of one value of any kind, checked.
+    pub fn span(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        self.skip()?;
+        self.text.get(start..self.pos)
+    }
+
+    /// The kind of the value at the cursor, from its first byte.
+    fn kind(&self) -> Option<Kind> {
+        Some(match self.peek()? {
+            b'"' => Kind::String,
+            b'{' => Kind::Object,
+            b'[' => Kind::Array,
+            b't' | b'f' => Kind::Bool,
+            b'n' => Kind::Null,
+            b'-' | b'0'..=b'9' => Kind::Number,
+            _ => return None,
+        })
+    }
+}
+
+impl<'a> FastRead<'a> for Scalar<'a> {
+    fn fast(c: &mut Cursor<'a>) -> Option<Self> {
+        Some(match c.kind()? {
+            Kind::String => Scalar::Str(Cow::Borrowed(c.string()?)),
+            Kind::Object => {
+                c.skip()?;
+                Scalar::Object
+            }
+            Kind::Array => {
+                c.skip()?;
+                Scalar::Array
+            }
+            Kind::Null => {
+                c.literal("null")?;
+                Scalar::Null
+            }
+            Kind::Bool => {
+                let value = c.peek() == Some(b't');
+                c.skip()?;
+                Scalar::Bool(value)
+            }
+            Kind::Number => {
+                // Only a plain unsigned integer that fits in a u64: serde_json
+                // reads anything else (a sign, a fraction, an exponent, a
+                // bigger one) through floats, which is left to it.
+                let value = c.unsigned()?;
+                i64::try_from(value)
+                    .map_or_else(|_| Scalar::Number(Number::from(value)), Scalar::Int)
+            }
+        })
+    }
+}
+
+impl<'a, T: FastFill<'a>> FastRead<'a> for Nested<T> {
+    fn fast(c: &mut Cursor<'a>) -> Option<Self> {
+        match c.kind()? {
+            Kind::Object => {
+                let mut value = Box::<T>::default();
+                value.fill(c)?;
+                Some(Nested::Value(value))
+            }
+            kind => {
+                c.wrong()?;
+                Some(Nested::Wrong(kind))
+            }
+        }
+    }
+}
+
+impl<'a, T: FastFill<'a>> FastRead<'a> for NestedList<T> {
+    fn fast(c: &mut Cursor<'a>) -> Option<Self> {
+        match c.kind()? {
+            Kind::Array => {
+                let mut items = Vec::new();
+                c.array(|c| {
+                    items.push(Nested::fast(c)?);
+                    Some(())
+                })?;
+                Some(NestedList::Items(items))
+            }
+            kind => {
+                c.wrong()?;
+                Some(NestedList::Wrong(kind))
+            }
+        }
+    }
+}
+
+impl<'a> FastRead<'a> for IgnoredAny {
+    fn fast(c: &mut Cursor<'a>) -> Option<Self> {
+        c.skip().map(|()| IgnoredAny)
+    }
+}
+
+impl<'a> FastRead<'a> for Value {
+    /// Checked here (so that the depth counts), then built by serde_json:
+    /// whole values are rare (unknown members, kept to be shown).
+    fn fast(c: &mut Cursor<'a>) -> Option<Self> {
+        serde_json::from_str(c.span()?).ok()
+    }
+}
+
+/// A part of the record kept as its JSON text, read only when asked for
+/// ([`super::lazy`]): serde_json's `RawValue` text, which the fast reader
+/// can also give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JsonText<'a>(pub &'a str);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for JsonText<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de serde_json::value::RawValue>::deserialize(d).map(|raw| JsonText(raw.get()))
+    }
+}
+
+impl<'a> FastRead<'a> for JsonText<'a> {
+    fn fast(c: &mut Cursor<'a>) -> Option<Self> {
+        c.span().map(JsonText)
+    }
+}
