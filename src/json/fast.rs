@@ -148,40 +148,38 @@ impl<'a> Cursor<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, &'a str) -> Option<()>,
     ) -> Option<()> {
-        self.eat(b'{')?;
-        self.enter()?;
-        self.ws();
-        if self.eat(b'}').is_none() {
-            loop {
-                let key = self.string()?;
-                self.ws();
-                self.eat(b':')?;
-                self.ws();
-                member(self, key)?;
-                self.ws();
-                match self.peek()? {
-                    b',' => {
-                        self.pos += 1;
-                        self.ws();
-                    }
-                    b'}' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
-            }
-        }
-        self.depth -= 1;
-        Some(())
+        self.sequence(b'{', b'}', |c| {
+            let key = c.string()?;
+            c.colon()?;
+            member(c, key)
+        })
     }
 
     /// An array, `item` reading each element.
-    pub fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
-        self.eat(b'[')?;
+    pub fn array(&mut self, item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.sequence(b'[', b']', item)
+    }
+
+    /// The `:` between a key and its value, with any spaces around it.
+    fn colon(&mut self) -> Option<()> {
+        self.ws();
+        self.eat(b':')?;
+        self.ws();
+        Some(())
+    }
+
+    /// An object's members or an array's elements: `open`, then items
+    /// (each read by `item`) separated by commas, then `close`.
+    fn sequence(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(open)?;
         self.enter()?;
         self.ws();
-        if self.eat(b']').is_none() {
+        if self.eat(close).is_none() {
             loop {
                 item(self)?;
                 self.ws();
@@ -190,7 +188,7 @@ impl<'a> Cursor<'a> {
                         self.pos += 1;
                         self.ws();
                     }
-                    b']' => {
+                    b if b == close => {
                         self.pos += 1;
                         break;
                     }
@@ -202,11 +200,22 @@ impl<'a> Cursor<'a> {
         Some(())
     }
 
+    /// Moves past a string, without taking its text.
+    fn skip_string(&mut self) -> Option<()> {
+        self.eat(b'"')?;
+        self.pos = self.quotes.next(self.pos)? + 1;
+        Some(())
+    }
+
     /// Checks one value of any kind and moves past it.
     pub fn skip(&mut self) -> Option<()> {
         match self.peek()? {
-            b'"' => self.string().map(drop),
-            b'{' => self.object(|c, _| c.skip()),
+            b'"' => self.skip_string(),
+            b'{' => self.sequence(b'{', b'}', |c| {
+                c.skip_string()?;
+                c.colon()?;
+                c.skip()
+            }),
             b'[' => self.array(Cursor::skip),
             b't' => self.literal("true"),
             b'f' => self.literal("false"),
