@@ -428,7 +428,7 @@ fn timeline_help_states_memory_bound() {
     let help = stdout(&o).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         help.contains(
-            "Memory grows with the number of tickets, not with the number or size of deliveries"
+            "Memory grows with the number of tickets and of distinct events, not with the number or size of deliveries"
         ),
         "{help}"
     );

@@ -85,9 +85,9 @@ Modes:
       Each ticket's states in object.updated_at order (header.create_time when updated_at is
       unset), repeated deliveries (same event_id) dropped and counted, gaps (old_object does
       not match the previous state: an event was missed) and late arrivals flagged. Memory
-      grows with the number of tickets, not with the number or size of deliveries: per
-      ticket only the event ids seen and each distinct event's id, times, stage and status
-      are kept. Nothing is printed before the input ends.
+      grows with the number of tickets and of distinct events, not with the number or size
+      of deliveries: only each distinct event's id, times, stage and status are kept, in
+      under 100 bytes. Nothing is printed before the input ends.
 
 Examples:
   lark-ticket diff -o json captures/*.ndjson | jq -c 'select(.changed)'
