@@ -43,7 +43,8 @@ impl DiffJson {
         write_str_contents(buf, &row.source.source);
         if row.source.line != 0 {
             // Writing into a Vec cannot fail.
-            let _ = write!(buf, ":{}", row.source.line);
+            buf.push(b':');
+            write_int(buf, row.source.line);
         }
         buf.extend_from_slice(b"\",\"ticket_id\":");
         write_opt_str(buf, row.ticket_id);
