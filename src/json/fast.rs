@@ -6,11 +6,11 @@
 //!
 //! It is an accelerator, not a second parser to trust: whatever it is not
 //! sure of (an escape, a number that is not a plain unsigned integer where
-//! a value is kept, nesting deeper than [`MAX_DEPTH`], anything that is not
-//! JSON) makes it answer `None`, and the caller reads the record with
-//! serde_json as before. When it answers `Some`, serde_json reads the same
-//! text into an equal value: the property tests and the `event` fuzz
-//! target check exactly that.
+//! a value is kept or typed, nesting deeper than [`MAX_DEPTH`], anything
+//! that is not JSON) makes it answer `None`, and the caller reads the
+//! record with serde_json as before. When it answers `Some`, serde_json
+//! reads the same text into an equal value: `tests/fast_read.rs` and the
+//! `fast` fuzz target check exactly that.
 
 use std::borrow::Cow;
 
