@@ -19,6 +19,7 @@ pub mod render;
 pub mod sanitize;
 pub mod secret;
 pub mod settings;
+mod simd;
 pub mod subscribe;
 pub mod timeline;
 pub mod verify;

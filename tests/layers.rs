@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// The layers, lowest first; a top-level module is on exactly one.
 const LAYERS: &[&[&str]] = &[
-    &["exit", "secret", "sanitize"],
+    &["exit", "secret", "sanitize", "simd"],
     &["crypto"],
     &["json"],
     &["input"],

@@ -147,28 +147,20 @@ fn classify(block: &[u8; 64]) -> Masks {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn classify_sse2(block: &[u8; 64]) -> Masks {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
-    };
+    use crate::simd::{bits, vector};
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_or_si128, _mm_set1_epi8};
     let mut m = Masks::default();
     let (chunks, _) = block.as_chunks::<16>();
     for (i, chunk) in chunks.iter().enumerate() {
-        let (lo, hi) = chunk.split_at(8);
-        let word = |half: &[u8]| {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(half);
-            i64::from_le_bytes(bytes)
-        };
-        let v = _mm_set_epi64x(word(hi), word(lo));
+        let v = vector(chunk);
         // `[` and `{`, `]` and `}` differ only in bit 5.
         let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-        let bits = |x: __m128i| u64::from(_mm_movemask_epi8(x) as u16) << (16 * i);
         let byte = |b: u8| _mm_set1_epi8(b as i8);
-        m.quote |= bits(_mm_cmpeq_epi8(v, byte(b'"')));
-        m.backslash |= bits(_mm_cmpeq_epi8(v, byte(b'\\')));
-        m.open |= bits(_mm_cmpeq_epi8(folded, byte(b'{')));
-        m.close |= bits(_mm_cmpeq_epi8(folded, byte(b'}')));
-        m.newline |= bits(_mm_cmpeq_epi8(v, byte(b'\n')));
+        m.quote |= bits(_mm_cmpeq_epi8(v, byte(b'"')), i);
+        m.backslash |= bits(_mm_cmpeq_epi8(v, byte(b'\\')), i);
+        m.open |= bits(_mm_cmpeq_epi8(folded, byte(b'{')), i);
+        m.close |= bits(_mm_cmpeq_epi8(folded, byte(b'}')), i);
+        m.newline |= bits(_mm_cmpeq_epi8(v, byte(b'\n')), i);
     }
     m
 }

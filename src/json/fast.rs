@@ -77,7 +77,7 @@ impl<'a> Cursor<'a> {
 
     /// A string's contents: with no backslash in the text, it ends at the
     /// next quote.
-    pub fn string(&mut self) -> Option<&'a str> {
+    fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let start = self.pos;
         let end = self.quotes.next(start)?;
@@ -156,7 +156,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// An array, `item` reading each element.
-    pub fn array(&mut self, item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+    fn array(&mut self, item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
         self.sequence(b'[', b']', item)
     }
 
@@ -237,7 +237,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// The text of one value of any kind, checked.
-    pub fn span(&mut self) -> Option<&'a str> {
+    fn span(&mut self) -> Option<&'a str> {
         let start = self.pos;
         self.skip()?;
         self.text.get(start..self.pos)

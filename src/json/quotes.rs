@@ -51,27 +51,19 @@ fn block_quotes(block: &[u8; 64]) -> Option<u64> {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn block_quotes_sse2(block: &[u8; 64]) -> Option<u64> {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
-        _mm_set1_epi8,
-    };
+    use crate::simd::{bits, vector};
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_max_epu8, _mm_or_si128, _mm_set1_epi8};
     let mut quotes = 0u64;
-    let mut bad = 0i32;
+    let mut bad = 0u64;
     let (chunks, _) = block.as_chunks::<16>();
     for (i, chunk) in chunks.iter().enumerate() {
-        let (lo, hi) = chunk.split_at(8);
-        let word = |half: &[u8]| {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(half);
-            i64::from_le_bytes(bytes)
-        };
-        let v = _mm_set_epi64x(word(hi), word(lo));
+        let v = vector(chunk);
         let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-        quotes |= u64::from(_mm_movemask_epi8(quote) as u16) << (16 * i);
+        quotes |= bits(quote, i);
         let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
         // max(v, 0x1f) == 0x1f exactly when v <= 0x1f.
         let control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f));
-        bad |= _mm_movemask_epi8(_mm_or_si128(backslash, control));
+        bad |= bits(_mm_or_si128(backslash, control), i);
     }
     (bad == 0).then_some(quotes)
 }
