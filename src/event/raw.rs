@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
-use crate::json::{Cursor, FastFill, FastRead, JsonText, Key, lenient_struct, set};
+use crate::json::{Cursor, FastFill, FastRead, JsonText, Key, last_wins, lenient_struct, set};
 // The generic kit, under the names the models have always read it by.
 use crate::json::{Nested, Scalar};
 
@@ -170,15 +170,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawOld<'a> {
                         "stage" => set(&mut map, &mut out.stage)?,
                         "status" => set(&mut map, &mut out.status)?,
                         "updated_at" => set(&mut map, &mut out.updated_at)?,
-                        _ => {
-                            let value: Value = map.next_value()?;
-                            match out.others.iter_mut().find(|(k, _)| *k == key) {
-                                Some(slot) => slot.1 = value,
-                                None => out.others.push((key, value)),
-                            }
-                        }
+                        _ => out.others.push((key, map.next_value()?)),
                     }
                 }
+                last_wins(&mut out.others);
                 Ok(out)
             }
         }
@@ -206,16 +201,12 @@ impl<'a> FastFill<'a> for RawOld<'a> {
                 "stage" => out.stage = Some(Scalar::fast(c)?),
                 "status" => out.status = Some(Scalar::fast(c)?),
                 "updated_at" => out.updated_at = Some(Scalar::fast(c)?),
-                _ => {
-                    let value = Value::fast(c)?;
-                    match out.others.iter_mut().find(|(k, _)| *k == key) {
-                        Some(slot) => slot.1 = value,
-                        None => out.others.push((Cow::Borrowed(key), value)),
-                    }
-                }
+                _ => out.others.push((Cow::Borrowed(key), Value::fast(c)?)),
             }
             Some(())
-        })
+        })?;
+        last_wins(&mut out.others);
+        Some(())
     }
 }
 

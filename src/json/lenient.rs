@@ -6,8 +6,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::Value;
 
 use super::fast::{FastRead, JsonText};
 
@@ -50,6 +53,33 @@ pub fn set<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     Ok(())
 }
 
+/// Members kept whole, in the order their keys first appear, each with
+/// the last value its key had (as a JSON object reads a repeated key).
+/// Readers push every member and call this once at the end: finding each
+/// key among those before it would be quadratic in the number of members.
+pub fn last_wins(members: &mut Vec<(Cow<'_, str>, Value)>) {
+    if members.len() < 2 {
+        return;
+    }
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(members.len());
+    let firsts: Vec<usize> = members
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| *first.entry(key.as_ref()).or_insert(i))
+        .collect();
+    drop(first);
+    for (i, &at) in firsts.iter().enumerate() {
+        if at != i {
+            members[at].1 = std::mem::take(&mut members[i].1);
+        }
+    }
+    let mut i = 0;
+    members.retain(|_| {
+        i += 1;
+        firsts[i - 1] == i - 1
+    });
+}
+
 /// Defines a struct of lenient fields and a map visitor that fills them:
 /// duplicate keys keep the last value (as a JSON object would), unknown keys
 /// are skipped (or, with `rest`, kept whole), and with `keys` every key is
@@ -62,20 +92,12 @@ macro_rules! lenient_struct {
     (@fast_other $c:ident, $key:ident, $out:ident) => {
         $c.skip()?;
     };
-    (@fast_other $c:ident, $key:ident, $out:ident, $rest:ident) => {{
-        let value: Value = $crate::json::FastRead::fast($c)?;
-        match $out.$rest.iter_mut().find(|(k, _)| *k == $key) {
-            Some(slot) => slot.1 = value,
-            None => $out.$rest.push((Cow::Borrowed($key), value)),
-        }
-    }};
-    (@other $map:ident, $key:ident, $out:ident, $rest:ident) => {{
-        let value: Value = $map.next_value()?;
-        match $out.$rest.iter_mut().find(|(k, _)| *k == $key) {
-            Some(slot) => slot.1 = value,
-            None => $out.$rest.push(($key.clone(), value)),
-        }
-    }};
+    (@fast_other $c:ident, $key:ident, $out:ident, $rest:ident) => {
+        $out.$rest.push((Cow::Borrowed($key), $crate::json::FastRead::fast($c)?));
+    };
+    (@other $map:ident, $key:ident, $out:ident, $rest:ident) => {
+        $out.$rest.push(($key.clone(), $map.next_value()?));
+    };
     ($(#[$meta:meta])* $name:ident { $($json:literal => $field:ident: $ty:ty),* $(,)? } $(keys: $keys:ident)? $(rest: $rest:ident)?) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq)]
@@ -107,6 +129,7 @@ macro_rules! lenient_struct {
                             }
                             $(out.$keys.push(key);)?
                         }
+                        $($crate::json::last_wins(&mut out.$rest);)?
                         Ok(out)
                     }
                 }
@@ -134,7 +157,9 @@ macro_rules! lenient_struct {
                     }
                     $(out.$keys.push(Cow::Borrowed(key));)?
                     Some(())
-                })
+                })?;
+                $($crate::json::last_wins(&mut out.$rest);)?
+                Some(())
             }
         }
     };
@@ -150,4 +175,28 @@ pub fn lazy<'a, T: Deserialize<'a> + FastRead<'a>>(text: Option<&JsonText<'a>>) 
         return None;
     }
     super::fast::read(text).or_else(|| serde_json::from_str(text).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn last_wins_keeps_first_places_and_last_values() {
+        let mut members: Vec<(Cow<'_, str>, Value)> = ["a", "b", "a", "c", "b", "a"]
+            .iter()
+            .zip(1..)
+            .map(|(k, v)| (Cow::Borrowed(*k), json!(v)))
+            .collect();
+        last_wins(&mut members);
+        assert_eq!(
+            members,
+            [
+                (Cow::Borrowed("a"), json!(6)),
+                (Cow::Borrowed("b"), json!(5)),
+                (Cow::Borrowed("c"), json!(4)),
+            ]
+        );
+    }
 }
