@@ -181,7 +181,7 @@ fn field_value() -> impl Strategy<Value = Option<FieldValue>> {
 fn transition() -> BoxedStrategy<Transition> {
     (text(), field_value(), field_value(), any::<bool>())
         .prop_map(|(field, from, to, changed)| Transition {
-            field,
+            field: field.into(),
             from,
             to,
             changed,

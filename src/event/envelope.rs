@@ -3,6 +3,7 @@
 
 use super::fields::{self, Issues, Path};
 use super::raw::{RawDoc, RawEvent};
+use super::ticket::Detail;
 use crate::json::Scalar;
 
 const HEADER: Path<'static> = Path::top("header");
@@ -38,7 +39,22 @@ pub struct Envelope {
     pub tenant_key: Option<String>,
 }
 
-pub(super) fn read_v2_envelope(doc: &RawDoc<'_>, issues: &mut Issues) -> Envelope {
+/// A string of the envelope that only [`Detail::Full`] reads (the token, the
+/// app and the tenant): diffs and timelines do not use them.
+fn full_only(
+    detail: Detail,
+    issues: &mut Issues,
+    value: Option<&Scalar<'_>>,
+    path: &Path<'_>,
+    key: &str,
+) -> Option<String> {
+    match detail {
+        Detail::Full => issues.string(value, path, key),
+        Detail::State => None,
+    }
+}
+
+pub(super) fn read_v2_envelope(doc: &RawDoc<'_>, detail: Detail, issues: &mut Issues) -> Envelope {
     if let Some(schema) = doc.schema.as_ref().and_then(Scalar::as_str)
         && schema != "2.0"
     {
@@ -75,9 +91,15 @@ pub(super) fn read_v2_envelope(doc: &RawDoc<'_>, issues: &mut Issues) -> Envelop
         event_type: issues.string(header.event_type.as_ref(), &HEADER, "event_type"),
         event_id: issues.string(header.event_id.as_ref(), &HEADER, "event_id"),
         create_time,
-        token: issues.string(header.token.as_ref(), &HEADER, "token"),
-        app_id: issues.string(header.app_id.as_ref(), &HEADER, "app_id"),
-        tenant_key: issues.string(header.tenant_key.as_ref(), &HEADER, "tenant_key"),
+        token: full_only(detail, issues, header.token.as_ref(), &HEADER, "token"),
+        app_id: full_only(detail, issues, header.app_id.as_ref(), &HEADER, "app_id"),
+        tenant_key: full_only(
+            detail,
+            issues,
+            header.tenant_key.as_ref(),
+            &HEADER,
+            "tenant_key",
+        ),
     }
 }
 
@@ -119,6 +141,7 @@ fn read_create_time(value: &Scalar<'_>, path: &str, issues: &mut Issues) -> Opti
 pub(super) fn read_v1_envelope(
     doc: &RawDoc<'_>,
     event: Option<&RawEvent<'_>>,
+    detail: Detail,
     issues: &mut Issues,
 ) -> Envelope {
     let create_time = match &doc.ts {
@@ -156,8 +179,8 @@ pub(super) fn read_v1_envelope(
     let (event_type, app_id, tenant_key) = match event {
         Some(e) => (
             issues.string(e.kind.as_ref(), &EVENT, "type"),
-            issues.string(e.app_id.as_ref(), &EVENT, "app_id"),
-            issues.string(e.tenant_key.as_ref(), &EVENT, "tenant_key"),
+            full_only(detail, issues, e.app_id.as_ref(), &EVENT, "app_id"),
+            full_only(detail, issues, e.tenant_key.as_ref(), &EVENT, "tenant_key"),
         ),
         None => (None, None, None),
     };
@@ -166,7 +189,7 @@ pub(super) fn read_v1_envelope(
         event_type,
         event_id: issues.string(doc.uuid.as_ref(), &Path::ROOT, "uuid"),
         create_time,
-        token: issues.string(doc.token.as_ref(), &Path::ROOT, "token"),
+        token: full_only(detail, issues, doc.token.as_ref(), &Path::ROOT, "token"),
         app_id,
         tenant_key,
     }

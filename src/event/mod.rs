@@ -91,7 +91,7 @@ impl Event {
                 }
                 (envelope, Body::UrlVerification { challenge })
             } else if non_empty(&doc.schema) {
-                let envelope = read_v2_envelope(doc, &mut issues);
+                let envelope = read_v2_envelope(doc, detail, &mut issues);
                 let event = event_object(doc, &mut issues);
                 let body = read_body(
                     envelope.event_type.as_deref(),
@@ -103,7 +103,7 @@ impl Event {
                 (envelope, body)
             } else if non_empty(&doc.uuid) {
                 let event = event_object(doc, &mut issues);
-                let envelope = read_v1_envelope(doc, event, &mut issues);
+                let envelope = read_v1_envelope(doc, event, detail, &mut issues);
                 let body = read_body(
                     envelope.event_type.as_deref(),
                     event,
@@ -254,7 +254,18 @@ mod detail_tests {
         for line in stream.lines() {
             let full = Event::from_slice(line.as_bytes()).unwrap();
             let state = Event::from_slice_with(line.as_bytes(), Detail::State).unwrap();
-            assert_eq!(full.envelope, state.envelope);
+            // The state of an event leaves out the token, the app and the
+            // tenant (a url_verification is read whole).
+            let kept = match full.body {
+                Body::UrlVerification { .. } => full.envelope.clone(),
+                _ => Envelope {
+                    token: None,
+                    app_id: None,
+                    tenant_key: None,
+                    ..full.envelope.clone()
+                },
+            };
+            assert_eq!(kept, state.envelope);
             assert_eq!(full.transitions(), state.transitions());
             if let (Some(f), Some(s)) = (full.ticket(), state.ticket()) {
                 assert_eq!(
@@ -262,6 +273,8 @@ mod detail_tests {
                     (&s.ticket_id, s.stage, s.status, s.updated_at)
                 );
                 assert!(s.guest.is_none() && s.agents.is_none() && s.customized_fields.is_none());
+                assert!(s.helpdesk_id.is_none() && s.chat_id.is_none());
+                assert!(full.envelope.app_id.is_some() && full.envelope.token.is_some());
                 compared += 1;
             }
         }

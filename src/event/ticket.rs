@@ -112,8 +112,9 @@ impl CustomField {
 pub enum Detail {
     /// Every field.
     Full,
-    /// The state only: ids, codes and times; no people or custom fields
-    /// (what diffs and timelines use).
+    /// The state only, what diffs and timelines use: the event's type, id
+    /// and time, the ticket's id, codes and times. No people, custom
+    /// fields, helpdesk or chat ids, token, app or tenant.
     State,
 }
 
@@ -194,8 +195,12 @@ impl Ticket {
             });
         Ticket {
             ticket_id: issues.string(raw.ticket_id.as_ref(), path, "ticket_id"),
-            helpdesk_id: issues.string(raw.helpdesk_id.as_ref(), path, "helpdesk_id"),
-            chat_id: issues.string(raw.chat_id.as_ref(), path, "chat_id"),
+            helpdesk_id: full
+                .then(|| issues.string(raw.helpdesk_id.as_ref(), path, "helpdesk_id"))
+                .flatten(),
+            chat_id: full
+                .then(|| issues.string(raw.chat_id.as_ref(), path, "chat_id"))
+                .flatten(),
             stage: issues.code(raw.stage.as_ref(), path, "stage", CodeKind::Stage),
             status: issues.code(raw.status.as_ref(), path, "status", CodeKind::Status),
             score: issues.code(raw.score.as_ref(), path, "score", CodeKind::Score),

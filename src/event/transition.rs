@@ -1,5 +1,8 @@
 //! `old_object` -> `object`: what changed in a ticket update.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::fields::{Issues, Path};
@@ -24,7 +27,9 @@ pub enum FieldValue {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transition {
-    pub field: String,
+    /// The field's name: borrowed for the documented fields, which every
+    /// update has (no allocation per row).
+    pub field: Cow<'static, str>,
     pub from: Option<FieldValue>,
     pub to: Option<FieldValue>,
     pub changed: bool,
@@ -64,21 +69,26 @@ pub fn from_old_object(
             ticket.updated_at.map(FieldValue::Time),
         ));
     }
+    if old.others.is_empty() {
+        return out;
+    }
     let others = match object {
         Some(Nested::Value(object)) => object.others.as_slice(),
         _ => &[],
     };
+    // Looked up by name, not searched for each field: both sides may have
+    // any number of keys (their keys are unique, `json::last_wins`).
+    let current: HashMap<&str, &Value> = others.iter().map(|(k, v)| (k.as_ref(), v)).collect();
     for (field, old_value) in &old.others {
         issues.warn(
             path.join(field),
             "not a documented old_object field (stage, status, updated_at)",
         );
-        let to = others
-            .iter()
-            .find(|(k, _)| k == field)
-            .map(|(_, v)| FieldValue::Raw(v.clone()));
+        let to = current
+            .get(field.as_ref())
+            .map(|v| FieldValue::Raw((*v).clone()));
         out.push(Transition::new(
-            field,
+            Cow::Owned(field.to_string()),
             Some(FieldValue::Raw(old_value.clone())),
             to,
         ));
@@ -87,9 +97,13 @@ pub fn from_old_object(
 }
 
 impl Transition {
-    fn new(field: &str, from: Option<FieldValue>, to: Option<FieldValue>) -> Transition {
+    fn new(
+        field: impl Into<Cow<'static, str>>,
+        from: Option<FieldValue>,
+        to: Option<FieldValue>,
+    ) -> Transition {
         Transition {
-            field: field.to_string(),
+            field: field.into(),
             changed: from != to,
             from,
             to,
@@ -145,7 +159,7 @@ mod tests {
             json!({"status":2,"extra":"b"}),
             json!({"extra":"a","updated_at":-1,"status":1}),
         );
-        let fields: Vec<_> = t.iter().map(|t| t.field.as_str()).collect();
+        let fields: Vec<_> = t.iter().map(|t| t.field.as_ref()).collect();
         assert_eq!(fields, ["status", "updated_at", "extra"]);
         assert_eq!(t[1].to, None);
         assert!(t[1].changed);

@@ -233,7 +233,7 @@ mod tests {
                 _ => Some(FieldValue::Raw(json!({ raw.clone(): [codes.2, raw.clone()] }))),
             };
             let transition = Transition {
-                field: field.clone(),
+                field: field.clone().into(),
                 from: value(shape),
                 to: value((shape + 1) % 4),
                 changed,
