@@ -9,7 +9,10 @@ pub(super) const CHUNK: usize = 256 * 1024;
 
 pub(super) struct Buffer<R> {
     reader: R,
+    /// Read into up to `filled`; the rest is zeroed once when the buffer
+    /// grows, not before every read.
     buf: Vec<u8>,
+    filled: usize,
     /// Absolute offset in the input of `buf[0]`.
     base: u64,
     /// Start of unconsumed data in `buf`.
@@ -28,7 +31,8 @@ impl<R: Read> Buffer<R> {
     pub(super) fn new(reader: R, max_record: usize) -> Self {
         Buffer {
             reader,
-            buf: Vec::with_capacity(CHUNK),
+            buf: Vec::new(),
+            filled: 0,
             base: 0,
             pos: 0,
             line: 1,
@@ -67,19 +71,19 @@ impl<R: Read> Buffer<R> {
 
     /// Unconsumed bytes in the buffer.
     pub(super) fn available(&self) -> usize {
-        self.buf.len() - self.pos
+        self.filled - self.pos
     }
 
     /// The unconsumed bytes.
     pub(super) fn rest(&self) -> &[u8] {
-        &self.buf[self.pos..]
+        &self.buf[self.pos..self.filled]
     }
 
     /// The buffered bytes from absolute offset `at` (at or after the start
     /// of the buffer) on.
     pub(super) fn buffered_from(&self, at: u64) -> &[u8] {
         let from = (at - self.base) as usize;
-        self.buf.get(from..).unwrap_or_default()
+        self.buf[..self.filled].get(from..).unwrap_or_default()
     }
 
     /// Reads more input. Returns false at end of input.
@@ -87,31 +91,28 @@ impl<R: Read> Buffer<R> {
         if self.eof {
             return Ok(false);
         }
-        if self.pos > 0
-            && (self.pos >= self.buf.len() / 2 || self.buf.len() + CHUNK > self.buf.capacity())
-        {
-            self.buf.drain(..self.pos);
+        if self.pos > 0 && (self.pos >= self.filled / 2 || self.filled + CHUNK > self.buf.len()) {
+            self.buf.copy_within(self.pos..self.filled, 0);
+            self.filled -= self.pos;
             self.base += self.pos as u64;
             self.pos = 0;
         }
-        let old = self.buf.len();
-        self.buf.resize(old + CHUNK, 0);
+        let old = self.filled;
+        if old + CHUNK > self.buf.len() {
+            self.buf.resize(old + CHUNK, 0);
+        }
         loop {
-            match self.reader.read(&mut self.buf[old..]) {
+            match self.reader.read(&mut self.buf[old..old + CHUNK]) {
                 Ok(0) => {
-                    self.buf.truncate(old);
                     self.eof = true;
                     return Ok(false);
                 }
                 Ok(n) => {
-                    self.buf.truncate(old + n);
+                    self.filled = old + n.min(CHUNK);
                     return Ok(true);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.buf.truncate(old);
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
             }
         }
     }
@@ -136,18 +137,28 @@ impl<R: Read> Buffer<R> {
         self.pos += n;
     }
 
+    /// Consumes `n` bytes with no newline among them (a one-line record,
+    /// measured to end before its line does): nothing to count.
+    pub(super) fn advance_in_line(&mut self, n: usize) {
+        debug_assert!(!self.rest()[..n].contains(&b'\n'));
+        if n > 0 {
+            self.at_line_start = false;
+        }
+        self.pos += n;
+    }
+
     /// Skips whitespace (and a UTF-8 byte order mark at the very start).
     /// Returns false at end of input.
     pub(super) fn skip_whitespace(&mut self) -> io::Result<bool> {
         if !self.started {
             self.started = true;
             self.want(3)?;
-            if self.buf[self.pos..].starts_with(b"\xEF\xBB\xBF") {
+            if self.rest().starts_with(b"\xEF\xBB\xBF") {
                 self.pos += 3;
             }
         }
         loop {
-            let rest = &self.buf[self.pos..];
+            let rest = self.rest();
             let n = rest
                 .iter()
                 .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
@@ -177,7 +188,7 @@ impl<R: Read> Buffer<R> {
         let mut searched = 0;
         loop {
             let start = self.pos + rel;
-            let end = self.buf.len().min(start.saturating_add(limit));
+            let end = self.filled.min(start.saturating_add(limit));
             if let Some(i) = memchr::memchr(b'\n', &self.buf[start + searched..end]) {
                 return Ok(searched + i + 1);
             }

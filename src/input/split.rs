@@ -214,7 +214,8 @@ impl<R: Read> Splitter<R> {
             && self.resumes_alike(len)
         {
             let bytes = self.input.rest()[..len].to_vec();
-            self.input.advance(len);
+            // No newline in it (`scan.newline`, or it ends on its line).
+            self.input.advance_in_line(len);
             return Ok(Ok(RawRecord {
                 location: self.location(line),
                 raw: Raw::Unchecked { bytes },
