@@ -128,10 +128,10 @@ fn ticket() -> BoxedStrategy<Ticket> {
                 created_at,
                 updated_at,
                 closed_at,
-                guest,
+                guest: guest.map(Box::new),
                 agents,
                 collaborators,
-                closed_by,
+                closed_by: closed_by.map(Box::new),
                 customized_fields,
             },
         )
@@ -227,7 +227,7 @@ fn message() -> BoxedStrategy<TicketMessage> {
                 event_id,
                 chat_id,
                 content,
-                ticket,
+                ticket: ticket.map(Box::new),
             },
         )
         .boxed()

@@ -511,5 +511,9 @@ fn many_unknown_old_fields_are_diffed_in_linear_time() {
     assert_eq!(last.field, format!("k{}", N - 1));
     assert_eq!(last.from, Some(FieldValue::Raw(1.into())));
     assert_eq!(last.to, Some(FieldValue::Raw((N - 1).into())));
-    assert!(transitions.iter().all(|t| t.changed || t.field == format!("k{}", N / 2)));
+    assert!(
+        transitions
+            .iter()
+            .all(|t| t.changed || t.field == format!("k{}", N / 2))
+    );
 }

@@ -130,7 +130,7 @@ impl Event {
     pub fn ticket(&self) -> Option<&Ticket> {
         match &self.body {
             Body::TicketUpdated { ticket, .. } | Body::TicketCreated { ticket } => Some(ticket),
-            Body::TicketMessage(message) => message.ticket.as_ref(),
+            Body::TicketMessage(message) => message.ticket.as_deref(),
             _ => None,
         }
     }

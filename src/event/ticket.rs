@@ -132,10 +132,12 @@ pub struct Ticket {
     pub created_at: Option<i64>,
     pub updated_at: Option<i64>,
     pub closed_at: Option<i64>,
-    pub guest: Option<User>,
+    /// Boxed, as `closed_by`: read only in full, and a ticket (moved with
+    /// its event a few times per record) is half the size without them.
+    pub guest: Option<Box<User>>,
     pub agents: Option<Vec<User>>,
     pub collaborators: Option<Vec<User>>,
-    pub closed_by: Option<User>,
+    pub closed_by: Option<Box<User>>,
     pub customized_fields: Option<Vec<CustomField>>,
 }
 
@@ -170,7 +172,7 @@ impl Ticket {
             };
         let user = |text: Option<&JsonText<'_>>, key: &str, issues: &mut Issues| {
             let value: Nested<RawUser<'_>> = lazy(text)?;
-            User::read(&value, &path.key(key), issues)
+            User::read(&value, &path.key(key), issues).map(Box::new)
         };
         let full = detail == Detail::Full;
         let agents = users(raw.agents.as_ref().filter(|_| full), "agents", issues);
@@ -232,7 +234,8 @@ pub struct TicketMessage {
     pub event_id: Option<String>,
     pub chat_id: Option<String>,
     pub content: Option<MessageContent>,
-    pub ticket: Option<Ticket>,
+    /// Boxed: an event's body is as large as its largest kind.
+    pub ticket: Option<Box<Ticket>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -268,9 +271,15 @@ impl TicketMessage {
                     image_key: issues.string(c.image_key.as_ref(), &cpath, "image_key"),
                 }
             });
-        let ticket = issues
-            .object(raw.ticket.as_ref(), path, "ticket")
-            .map(|t| Ticket::read(t, &path.key("ticket"), false, Detail::Full, issues));
+        let ticket = issues.object(raw.ticket.as_ref(), path, "ticket").map(|t| {
+            Box::new(Ticket::read(
+                t,
+                &path.key("ticket"),
+                false,
+                Detail::Full,
+                issues,
+            ))
+        });
         let sender_id = raw
             .sender_id
             .as_ref()

@@ -269,10 +269,10 @@ pub fn ticket_json(style: &Style, t: &Ticket) -> Value {
         "created_at": t.created_at,
         "updated_at": t.updated_at,
         "closed_at": t.closed_at,
-        "guest": t.guest.as_ref().map(user_json),
+        "guest": t.guest.as_deref().map(user_json),
         "agents": users_json(t.agents.as_ref()),
         "collaborators": users_json(t.collaborators.as_ref()),
-        "closed_by": t.closed_by.as_ref().map(user_json),
+        "closed_by": t.closed_by.as_deref().map(user_json),
         "customized_fields": t.customized_fields.as_ref().map(|f| f.iter().map(custom_field_json).collect::<Vec<_>>()),
     })
 }

@@ -229,12 +229,15 @@ fn ticket_table(s: &Style, t: &Ticket, width: Option<usize>) -> Grid {
         ("created_at", time(s, t.created_at)),
         ("updated_at", time(s, t.updated_at)),
         ("closed_at", time(s, t.closed_at)),
-        ("guest", t.guest.as_ref().map_or_else(|| s.dim("-"), short)),
+        (
+            "guest",
+            t.guest.as_deref().map_or_else(|| s.dim("-"), short),
+        ),
         ("agents", users(s, t.agents.as_ref())),
         ("collaborators", users(s, t.collaborators.as_ref())),
         (
             "closed_by",
-            t.closed_by.as_ref().map_or_else(|| s.dim("-"), short),
+            t.closed_by.as_deref().map_or_else(|| s.dim("-"), short),
         ),
         (
             "customized_fields",

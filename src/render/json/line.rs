@@ -117,13 +117,13 @@ fn write_ticket(buf: &mut Vec<u8>, style: &Style, t: &Ticket) {
     buf.extend_from_slice(b",\"closed_at\":");
     write_opt_int(buf, t.closed_at);
     buf.extend_from_slice(b",\"guest\":");
-    write_opt_user(buf, t.guest.as_ref());
+    write_opt_user(buf, t.guest.as_deref());
     buf.extend_from_slice(b",\"agents\":");
     write_users(buf, t.agents.as_deref());
     buf.extend_from_slice(b",\"collaborators\":");
     write_users(buf, t.collaborators.as_deref());
     buf.extend_from_slice(b",\"closed_by\":");
-    write_opt_user(buf, t.closed_by.as_ref());
+    write_opt_user(buf, t.closed_by.as_deref());
     buf.extend_from_slice(b",\"customized_fields\":");
     match &t.customized_fields {
         None => buf.extend_from_slice(b"null"),
