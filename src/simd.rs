@@ -3,7 +3,15 @@
 //! quotes (`json::quotes`).
 
 #[cfg(target_arch = "x86_64")]
-use std::arch::x86_64::{__m128i, _mm_movemask_epi8, _mm_set_epi64x};
+use std::arch::x86_64::{
+    __m128i, __m256i, _mm_movemask_epi8, _mm_set_epi64x, _mm256_movemask_epi8, _mm256_set_epi64x,
+};
+
+/// Whether this processor runs AVX2 (asked once; `std` keeps the answer).
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn avx2() -> bool {
+    std::is_x86_feature_detected!("avx2")
+}
 
 /// Sixteen bytes as an SSE2 vector, built from their two halves (no
 /// pointer read by hand).
@@ -25,4 +33,21 @@ pub(crate) fn vector(chunk: &[u8; 16]) -> __m128i {
 #[target_feature(enable = "sse2")]
 pub(crate) fn bits(compared: __m128i, i: usize) -> u64 {
     u64::from(_mm_movemask_epi8(compared) as u16) << (16 * i)
+}
+
+/// Thirty-two bytes as an AVX2 vector, built from their four quarters.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub(crate) fn vector32(chunk: &[u8; 32]) -> __m256i {
+    let (words, _) = chunk.as_chunks::<8>();
+    let word = |i: usize| i64::from_le_bytes(words[i]);
+    _mm256_set_epi64x(word(3), word(2), word(1), word(0))
+}
+
+/// An AVX2 byte compare's result as bits, placed where the `i`th chunk of
+/// 32 bytes lies in its block of 64.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub(crate) fn bits32(compared: __m256i, i: usize) -> u64 {
+    u64::from(_mm256_movemask_epi8(compared) as u32) << (32 * i)
 }
