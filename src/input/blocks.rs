@@ -43,7 +43,11 @@ pub(super) fn value_end(data: &[u8]) -> Option<LineValue> {
     while pos < data.len() {
         let block = block_at(data, pos);
         let m = classify(&block);
-        let escaped = escaped(m.backslash, &mut escaped_next);
+        // Most records have no backslash at all: nothing is escaped.
+        let escaped = match m.backslash | escaped_next {
+            0 => 0,
+            _ => escaped(m.backslash, &mut escaped_next),
+        };
         let inside = prefix_xor(m.quote & !escaped) ^ in_string;
         // The top bit says whether the block ends inside a string.
         in_string = 0u64.wrapping_sub(inside >> 63);
