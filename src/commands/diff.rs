@@ -110,7 +110,7 @@ fn rows(
                 _,
             ) => RowsOutcome::NoOldObject(location),
             (Body::TicketUpdated { .. }, Some(json)) => {
-                let mut bytes = Vec::with_capacity(512);
+                let mut bytes = Vec::with_capacity(1024);
                 for_each_row(&location, &event, |row| json.write_row(&mut bytes, row));
                 let transitions = event.transitions();
                 RowsOutcome::Rendered {

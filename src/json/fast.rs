@@ -162,8 +162,11 @@ impl<'a> Cursor<'a> {
 
     /// The `:` between a key and its value, with any spaces around it.
     fn colon(&mut self) -> Option<()> {
-        self.ws();
-        self.eat(b':')?;
+        // Spaces before it are rare: looked for only when it is not next.
+        if self.eat(b':').is_none() {
+            self.ws();
+            self.eat(b':')?;
+        }
         self.ws();
         Some(())
     }
@@ -182,8 +185,12 @@ impl<'a> Cursor<'a> {
         if self.eat(close).is_none() {
             loop {
                 item(self)?;
-                self.ws();
-                match self.peek()? {
+                let mut after = self.peek()?;
+                if after == b' ' {
+                    self.ws();
+                    after = self.peek()?;
+                }
+                match after {
                     b',' => {
                         self.pos += 1;
                         self.ws();
