@@ -274,6 +274,7 @@ mod detail_tests {
                 );
                 assert!(s.guest.is_none() && s.agents.is_none() && s.customized_fields.is_none());
                 assert!(s.helpdesk_id.is_none() && s.chat_id.is_none());
+                assert!(s.score.is_none() && s.channel.is_none() && s.created_at.is_none());
                 assert!(full.envelope.app_id.is_some() && full.envelope.token.is_some());
                 compared += 1;
             }

@@ -113,8 +113,9 @@ pub enum Detail {
     /// Every field.
     Full,
     /// The state only, what diffs and timelines use: the event's type, id
-    /// and time, the ticket's id, codes and times. No people, custom
-    /// fields, helpdesk or chat ids, token, app or tenant.
+    /// and time; the ticket's id, stage, status and `updated_at`. No
+    /// people, custom fields, other codes and times, helpdesk or chat ids,
+    /// token, app or tenant.
     State,
 }
 
@@ -205,12 +206,22 @@ impl Ticket {
                 .flatten(),
             stage: issues.code(raw.stage.as_ref(), path, "stage", CodeKind::Stage),
             status: issues.code(raw.status.as_ref(), path, "status", CodeKind::Status),
-            score: issues.code(raw.score.as_ref(), path, "score", CodeKind::Score),
-            solve: issues.code(raw.solve.as_ref(), path, "solve", CodeKind::Solve),
-            channel: issues.code(raw.channel.as_ref(), path, "channel", CodeKind::Channel),
-            created_at: issues.int(raw.created_at.as_ref(), path, "created_at"),
+            score: full
+                .then(|| issues.code(raw.score.as_ref(), path, "score", CodeKind::Score))
+                .flatten(),
+            solve: full
+                .then(|| issues.code(raw.solve.as_ref(), path, "solve", CodeKind::Solve))
+                .flatten(),
+            channel: full
+                .then(|| issues.code(raw.channel.as_ref(), path, "channel", CodeKind::Channel))
+                .flatten(),
+            created_at: full
+                .then(|| issues.int(raw.created_at.as_ref(), path, "created_at"))
+                .flatten(),
             updated_at: issues.int(raw.updated_at.as_ref(), path, "updated_at"),
-            closed_at: issues.int(raw.closed_at.as_ref(), path, "closed_at"),
+            closed_at: full
+                .then(|| issues.int(raw.closed_at.as_ref(), path, "closed_at"))
+                .flatten(),
             guest: user(raw.guest.as_ref().filter(|_| full), "guest", issues),
             agents,
             collaborators,
