@@ -138,6 +138,15 @@ pub fn write_str(buf: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// A string of our own that needs no escape (a code's label, a formatted
+/// time), quoted as it is: what [`write_str`] writes, without the check.
+fn write_own_str(buf: &mut Vec<u8>, s: &str) {
+    debug_assert!(needs_no_escape(s), "{s:?}");
+    buf.push(b'"');
+    buf.extend_from_slice(s.as_bytes());
+    buf.push(b'"');
+}
+
 /// [`write_str`] without the quotes.
 pub fn write_str_contents(buf: &mut Vec<u8>, s: &str) {
     if needs_no_escape(s) {
@@ -201,14 +210,14 @@ pub fn write_field_value(buf: &mut Vec<u8>, style: &Style, value: Option<&FieldV
             buf.extend_from_slice(b"{\"value\":");
             write_int(buf, *v);
             buf.extend_from_slice(b",\"label\":");
-            write_str(buf, &kind.display_cow(*v, style.lang));
+            write_own_str(buf, &kind.display_cow(*v, style.lang));
             buf.push(b'}');
         }
         Some(FieldValue::Time(ms)) => {
             buf.extend_from_slice(b"{\"value\":");
             write_int(buf, *ms);
             buf.extend_from_slice(b",\"label\":");
-            write_str(buf, &style.time(*ms));
+            write_own_str(buf, &style.time(*ms));
             buf.push(b'}');
         }
         Some(value) => {
@@ -320,6 +329,50 @@ mod tests {
                         serde_json::to_vec(&text).unwrap_or_default(),
                         "{text:?}"
                     );
+                }
+            }
+        }
+    }
+
+    /// Every label of every code, known or not, in both languages, and
+    /// times in several zones and out of range, need no escape: what
+    /// [`write_own_str`] takes for granted.
+    #[test]
+    fn our_own_strings_need_no_escape() {
+        use crate::event::{CodeKind, Lang};
+        use CodeKind::*;
+        for lang in [Lang::En, Lang::Zh] {
+            for kind in [Stage, Status, Score, Solve, Channel, SenderType] {
+                for value in [
+                    -1,
+                    0,
+                    1,
+                    2,
+                    3,
+                    4,
+                    5,
+                    6,
+                    7,
+                    8,
+                    9,
+                    10,
+                    50,
+                    51,
+                    52,
+                    99,
+                    i64::MIN,
+                ] {
+                    let label = kind.display_cow(value, lang);
+                    assert!(needs_no_escape(&label), "{label:?}");
+                }
+            }
+            for tz in [
+                jiff::tz::TimeZone::UTC,
+                jiff::tz::TimeZone::fixed(jiff::tz::offset(-11)),
+            ] {
+                let style = Style::new(false, lang, tz);
+                for ms in [-1, 0, 1_700_000_000_123, i64::MIN, i64::MAX] {
+                    assert!(needs_no_escape(&style.time(ms)), "{ms}");
                 }
             }
         }
