@@ -11,8 +11,12 @@ use crate::input::{Input, RawRecord, RecordError, RecordStream};
 /// Records per batch: large enough to amortize the channel, small enough
 /// to keep memory flat (a batch of 128 records of a few KiB).
 const BATCH: usize = 128;
-/// Batches in flight per worker.
+/// Batches waiting for each worker.
 const DEPTH: usize = 2;
+/// Finished batches waiting in each worker's outbox: one, so that output
+/// (a `parse` table is about 4 KB a record) does not pile up ahead of the
+/// writer and memory stays flat.
+const DONE_DEPTH: usize = 1;
 /// The most worker threads `-j` asks for (the help and the README say
 /// so): more would only cost memory and thread starts.
 pub const MAX_THREADS: usize = 1024;
@@ -80,7 +84,7 @@ where
                 break;
             }
             let (batch_tx, batch_rx) = sync_channel::<Vec<Item>>(DEPTH);
-            let (result_tx, result_rx) = sync_channel::<Vec<R>>(DEPTH);
+            let (result_tx, result_rx) = sync_channel::<Vec<R>>(DONE_DEPTH);
             let work = &work;
             let started = std::thread::Builder::new().spawn_scoped(scope, move || {
                 for batch in batch_rx {
