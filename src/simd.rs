@@ -1,16 +1,20 @@
 //! Vector helpers shared by the byte scans that classify 64 bytes at a
 //! time: the record-end scan (`input::blocks`) and the fast reader's
-//! quotes (`json::quotes`).
+//! quotes (`json::quotes`). Each scan asks [`avx2`] once per call and then
+//! compares 32 bytes at a time, or 16 with SSE2.
 
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::{
     __m128i, __m256i, _mm_movemask_epi8, _mm_set_epi64x, _mm256_movemask_epi8, _mm256_set_epi64x,
 };
 
-/// Whether this processor runs AVX2 (asked once; `std` keeps the answer).
-#[cfg(target_arch = "x86_64")]
+/// Whether this processor runs AVX2 (`std` keeps the answer after the
+/// first question).
 pub(crate) fn avx2() -> bool {
-    std::is_x86_feature_detected!("avx2")
+    #[cfg(target_arch = "x86_64")]
+    return std::is_x86_feature_detected!("avx2");
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
 }
 
 /// Sixteen bytes as an SSE2 vector, built from their two halves (no
@@ -18,13 +22,9 @@ pub(crate) fn avx2() -> bool {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 pub(crate) fn vector(chunk: &[u8; 16]) -> __m128i {
-    let (lo, hi) = chunk.split_at(8);
-    let word = |half: &[u8]| {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(half);
-        i64::from_le_bytes(bytes)
-    };
-    _mm_set_epi64x(word(hi), word(lo))
+    let (words, _) = chunk.as_chunks::<8>();
+    let word = |i: usize| i64::from_le_bytes(words[i]);
+    _mm_set_epi64x(word(1), word(0))
 }
 
 /// A byte compare's result as bits (bit j for byte j), placed where the

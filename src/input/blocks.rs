@@ -40,9 +40,10 @@ pub(super) fn value_end(data: &[u8]) -> Option<LineValue> {
     let mut depth = 0usize;
     let mut max_depth = 0usize;
     let mut pos = 0;
+    let avx2 = crate::simd::avx2();
     while pos < data.len() {
         let block = block_at(data, pos);
-        let m = classify(&block);
+        let m = classify(&block, avx2);
         // Most records have no backslash at all: nothing is escaped.
         let escaped = match m.backslash | escaped_next {
             0 => 0,
@@ -138,10 +139,12 @@ fn prefix_xor(mut x: u64) -> u64 {
     x
 }
 
+/// The masks of a block; `avx2` says whether the processor runs AVX2
+/// ([`crate::simd::avx2`], asked once per scan).
 #[cfg(target_arch = "x86_64")]
-fn classify(block: &[u8; 64]) -> Masks {
-    if crate::simd::avx2() {
-        // SAFETY: the processor runs AVX2 (just checked); like the SSE2
+fn classify(block: &[u8; 64], avx2: bool) -> Masks {
+    if avx2 {
+        // SAFETY: the processor runs AVX2 (the caller asked); like the SSE2
         // version it reads only the 64 bytes behind the reference.
         return unsafe { classify_avx2(block) };
     }
@@ -198,7 +201,7 @@ fn classify_sse2(block: &[u8; 64]) -> Masks {
 
 /// The masks a byte at a time, where there is no vector code.
 #[cfg(not(target_arch = "x86_64"))]
-fn classify(block: &[u8; 64]) -> Masks {
+fn classify(block: &[u8; 64], _avx2: bool) -> Masks {
     let mut m = Masks::default();
     for (i, &b) in block.iter().enumerate() {
         let bit = 1u64 << i;

@@ -15,14 +15,15 @@ impl Quotes {
     pub fn of(bytes: &[u8]) -> Option<Quotes> {
         let (blocks, tail) = bytes.as_chunks::<64>();
         let mut words = Vec::with_capacity(blocks.len() + 1);
+        let avx2 = crate::simd::avx2();
         for block in blocks {
-            words.push(block_quotes(block)?);
+            words.push(block_quotes(block, avx2)?);
         }
         if !tail.is_empty() {
             // Padded with spaces, which are neither quotes nor bad.
             let mut last = [b' '; 64];
             last[..tail.len()].copy_from_slice(tail);
-            words.push(block_quotes(&last)?);
+            words.push(block_quotes(&last, avx2)?);
         }
         Some(Quotes { words })
     }
@@ -40,10 +41,12 @@ impl Quotes {
 }
 
 /// A block's quotes, or `None` when it has a backslash or a control byte.
+/// `avx2` says whether the processor runs AVX2 ([`crate::simd::avx2`],
+/// asked once per text).
 #[cfg(target_arch = "x86_64")]
-fn block_quotes(block: &[u8; 64]) -> Option<u64> {
-    if crate::simd::avx2() {
-        // SAFETY: the processor runs AVX2 (just checked); it reads only the
+fn block_quotes(block: &[u8; 64], avx2: bool) -> Option<u64> {
+    if avx2 {
+        // SAFETY: the processor runs AVX2 (the caller asked); it reads only the
         // 64 bytes behind the reference, as the SSE2 version does.
         return unsafe { block_quotes_avx2(block) };
     }
@@ -99,7 +102,7 @@ fn block_quotes_avx2(block: &[u8; 64]) -> Option<u64> {
 
 /// A block's quotes a byte at a time, where there is no vector code.
 #[cfg(not(target_arch = "x86_64"))]
-fn block_quotes(block: &[u8; 64]) -> Option<u64> {
+fn block_quotes(block: &[u8; 64], _avx2: bool) -> Option<u64> {
     let mut quotes = 0u64;
     for (i, &b) in block.iter().enumerate() {
         if b < 0x20 || b == b'\\' {
