@@ -39,21 +39,6 @@ pub struct Envelope {
     pub tenant_key: Option<String>,
 }
 
-/// A string of the envelope that only [`Detail::Full`] reads (the token, the
-/// app and the tenant): diffs and timelines do not use them.
-fn full_only(
-    detail: Detail,
-    issues: &mut Issues,
-    value: Option<&Scalar<'_>>,
-    path: &Path<'_>,
-    key: &str,
-) -> Option<String> {
-    match detail {
-        Detail::Full => issues.string(value, path, key),
-        Detail::State => None,
-    }
-}
-
 pub(super) fn read_v2_envelope(doc: &RawDoc<'_>, detail: Detail, issues: &mut Issues) -> Envelope {
     if let Some(schema) = doc.schema.as_ref().and_then(Scalar::as_str)
         && schema != "2.0"
@@ -91,15 +76,10 @@ pub(super) fn read_v2_envelope(doc: &RawDoc<'_>, detail: Detail, issues: &mut Is
         event_type: issues.string(header.event_type.as_ref(), &HEADER, "event_type"),
         event_id: issues.string(header.event_id.as_ref(), &HEADER, "event_id"),
         create_time,
-        token: full_only(detail, issues, header.token.as_ref(), &HEADER, "token"),
-        app_id: full_only(detail, issues, header.app_id.as_ref(), &HEADER, "app_id"),
-        tenant_key: full_only(
-            detail,
-            issues,
-            header.tenant_key.as_ref(),
-            &HEADER,
-            "tenant_key",
-        ),
+        token: detail.full(|| issues.string(header.token.as_ref(), &HEADER, "token")),
+        app_id: detail.full(|| issues.string(header.app_id.as_ref(), &HEADER, "app_id")),
+        tenant_key: detail
+            .full(|| issues.string(header.tenant_key.as_ref(), &HEADER, "tenant_key")),
     }
 }
 
@@ -179,8 +159,8 @@ pub(super) fn read_v1_envelope(
     let (event_type, app_id, tenant_key) = match event {
         Some(e) => (
             issues.string(e.kind.as_ref(), &EVENT, "type"),
-            full_only(detail, issues, e.app_id.as_ref(), &EVENT, "app_id"),
-            full_only(detail, issues, e.tenant_key.as_ref(), &EVENT, "tenant_key"),
+            detail.full(|| issues.string(e.app_id.as_ref(), &EVENT, "app_id")),
+            detail.full(|| issues.string(e.tenant_key.as_ref(), &EVENT, "tenant_key")),
         ),
         None => (None, None, None),
     };
@@ -189,7 +169,7 @@ pub(super) fn read_v1_envelope(
         event_type,
         event_id: issues.string(doc.uuid.as_ref(), &Path::ROOT, "uuid"),
         create_time,
-        token: full_only(detail, issues, doc.token.as_ref(), &Path::ROOT, "token"),
+        token: detail.full(|| issues.string(doc.token.as_ref(), &Path::ROOT, "token")),
         app_id,
         tenant_key,
     }

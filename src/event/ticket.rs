@@ -119,6 +119,17 @@ pub enum Detail {
     State,
 }
 
+impl Detail {
+    /// What `read` reads when the whole event is read, and nothing (not
+    /// even a look at the field) for the state only.
+    pub(super) fn full<T>(self, read: impl FnOnce() -> Option<T>) -> Option<T> {
+        match self {
+            Detail::Full => read(),
+            Detail::State => None,
+        }
+    }
+}
+
 /// A ticket as events carry it (`event.object`). Every field is optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ticket {
@@ -198,30 +209,18 @@ impl Ticket {
             });
         Ticket {
             ticket_id: issues.string(raw.ticket_id.as_ref(), path, "ticket_id"),
-            helpdesk_id: full
-                .then(|| issues.string(raw.helpdesk_id.as_ref(), path, "helpdesk_id"))
-                .flatten(),
-            chat_id: full
-                .then(|| issues.string(raw.chat_id.as_ref(), path, "chat_id"))
-                .flatten(),
+            helpdesk_id: detail
+                .full(|| issues.string(raw.helpdesk_id.as_ref(), path, "helpdesk_id")),
+            chat_id: detail.full(|| issues.string(raw.chat_id.as_ref(), path, "chat_id")),
             stage: issues.code(raw.stage.as_ref(), path, "stage", CodeKind::Stage),
             status: issues.code(raw.status.as_ref(), path, "status", CodeKind::Status),
-            score: full
-                .then(|| issues.code(raw.score.as_ref(), path, "score", CodeKind::Score))
-                .flatten(),
-            solve: full
-                .then(|| issues.code(raw.solve.as_ref(), path, "solve", CodeKind::Solve))
-                .flatten(),
-            channel: full
-                .then(|| issues.code(raw.channel.as_ref(), path, "channel", CodeKind::Channel))
-                .flatten(),
-            created_at: full
-                .then(|| issues.int(raw.created_at.as_ref(), path, "created_at"))
-                .flatten(),
+            score: detail.full(|| issues.code(raw.score.as_ref(), path, "score", CodeKind::Score)),
+            solve: detail.full(|| issues.code(raw.solve.as_ref(), path, "solve", CodeKind::Solve)),
+            channel: detail
+                .full(|| issues.code(raw.channel.as_ref(), path, "channel", CodeKind::Channel)),
+            created_at: detail.full(|| issues.int(raw.created_at.as_ref(), path, "created_at")),
             updated_at: issues.int(raw.updated_at.as_ref(), path, "updated_at"),
-            closed_at: full
-                .then(|| issues.int(raw.closed_at.as_ref(), path, "closed_at"))
-                .flatten(),
+            closed_at: detail.full(|| issues.int(raw.closed_at.as_ref(), path, "closed_at")),
             guest: user(raw.guest.as_ref().filter(|_| full), "guest", issues),
             agents,
             collaborators,
