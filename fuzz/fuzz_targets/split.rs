@@ -111,7 +111,7 @@ fn settles_alike(location: &lark_ticket::input::Location, bytes: &[u8]) {
     let record = || RawRecord {
         location: location.clone(),
         raw: Raw::Unchecked {
-            bytes: bytes.to_vec(),
+            bytes: bytes.to_vec().into(),
         },
     };
     for detail in [Detail::State, Detail::Full] {

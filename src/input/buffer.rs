@@ -1,17 +1,28 @@
 //! The splitter's read buffer: input read in large chunks, the unconsumed
-//! part kept (and compacted) so a record can be looked at whole however
-//! the reads fell, the line number and column-0 state of the current
-//! position, and lines measured up to the record bound.
+//! part kept so a record can be looked at whole however the reads fell,
+//! the line number and column-0 state of the current position, and lines
+//! measured up to the record bound.
+//!
+//! A one-line record is handed on as a shared slice of the buffer
+//! ([`Buffer::take`]), not copied: the buffer's storage lives on while
+//! records in it do, and reads go on into its free end or, once that is
+//! used up, into new storage (the old one reused when nothing holds it).
 
 use std::io::{self, Read};
 
+use bytes::{Bytes, BytesMut};
+
 pub(super) const CHUNK: usize = 256 * 1024;
+/// Read into the free end of the storage while it has this much room; a
+/// trickling input (a pipe's small writes) fills a storage before it moves
+/// to the next, so records in flight hold few storages.
+const MIN_READ: usize = CHUNK / 4;
 
 pub(super) struct Buffer<R> {
     reader: R,
-    /// Read into up to `filled`; the rest is zeroed once when the buffer
-    /// grows, not before every read.
-    buf: Vec<u8>,
+    /// Read into up to `filled`; the rest is zeroed room for reads, zeroed
+    /// once when storage is added, not before every read.
+    buf: BytesMut,
     filled: usize,
     /// Absolute offset in the input of `buf[0]`.
     base: u64,
@@ -31,7 +42,7 @@ impl<R: Read> Buffer<R> {
     pub(super) fn new(reader: R, max_record: usize) -> Self {
         Buffer {
             reader,
-            buf: Vec::new(),
+            buf: BytesMut::new(),
             filled: 0,
             base: 0,
             pos: 0,
@@ -91,24 +102,31 @@ impl<R: Read> Buffer<R> {
         if self.eof {
             return Ok(false);
         }
-        if self.pos > 0 && (self.pos >= self.filled / 2 || self.filled + CHUNK > self.buf.len()) {
-            self.buf.copy_within(self.pos..self.filled, 0);
+        if self.pos > 0 {
+            // The consumed bytes let go of (no copy): records taken from
+            // them keep what they need.
+            drop(self.buf.split_to(self.pos));
             self.filled -= self.pos;
             self.base += self.pos as u64;
             self.pos = 0;
         }
-        let old = self.filled;
-        if old + CHUNK > self.buf.len() {
-            self.buf.resize(old + CHUNK, 0);
+        if self.buf.len() - self.filled < MIN_READ {
+            // New room: in place when nothing else holds the storage (the
+            // unconsumed bytes moved to its front), else in new storage
+            // with them copied; zeroed once, then read into.
+            self.buf.truncate(self.filled);
+            self.buf.reserve(CHUNK);
+            self.buf.resize(self.filled + CHUNK, 0);
         }
+        let end = self.buf.len().min(self.filled + CHUNK);
         loop {
-            match self.reader.read(&mut self.buf[old..old + CHUNK]) {
+            match self.reader.read(&mut self.buf[self.filled..end]) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(false);
                 }
                 Ok(n) => {
-                    self.filled = old + n.min(CHUNK);
+                    self.filled += n.min(end - self.filled);
                     return Ok(true);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -137,14 +155,21 @@ impl<R: Read> Buffer<R> {
         self.pos += n;
     }
 
-    /// Consumes `n` bytes with no newline among them (a one-line record,
-    /// measured to end before its line does): nothing to count.
-    pub(super) fn advance_in_line(&mut self, n: usize) {
-        debug_assert!(!self.rest()[..n].contains(&b'\n'));
-        if n > 0 {
+    /// Takes the next `len` bytes, with no newline among them (a one-line
+    /// record, measured to end before its line does: no line to count), as
+    /// a slice that shares the buffer's storage.
+    pub(super) fn take(&mut self, len: usize) -> Bytes {
+        debug_assert!(!self.rest()[..len].contains(&b'\n'));
+        if len > 0 {
             self.at_line_start = false;
         }
-        self.pos += n;
+        let taken = self.pos + len;
+        let mut front = self.buf.split_to(taken);
+        let record = front.split_off(self.pos).freeze();
+        self.filled -= taken;
+        self.base += taken as u64;
+        self.pos = 0;
+        record
     }
 
     /// Skips whitespace (and a UTF-8 byte order mark at the very start).
@@ -210,4 +235,63 @@ impl<R: Read> Buffer<R> {
 pub(super) fn trim_eol(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out at most `step` bytes per read, like a pipe
+    /// written to in small pieces.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// Records taken stay as they were read while the buffer reads on,
+    /// and a trickling input does not get a storage per read: the records
+    /// held share few storages (counted where one record does not follow
+    /// the one before it in memory).
+    #[test]
+    fn taken_records_share_few_storages() {
+        let records: Vec<String> = (0..20_000).map(|i| format!("{{\"n\":{i:>90}}}")).collect();
+        let data = records.join("\n");
+        let mut input = Buffer::new(
+            Trickle {
+                data: data.as_bytes(),
+                step: 7,
+            },
+            1 << 20,
+        );
+        let mut taken: Vec<Bytes> = Vec::new();
+        for record in &records {
+            assert!(input.skip_whitespace().unwrap());
+            input.want(record.len()).unwrap();
+            taken.push(input.take(record.len()));
+        }
+        assert!(!input.skip_whitespace().unwrap());
+        for (record, bytes) in records.iter().zip(&taken) {
+            assert_eq!(record.as_bytes(), &bytes[..]);
+        }
+        let storages = 1 + taken
+            .windows(2)
+            .filter(|w| w[0].as_ptr().wrapping_add(w[0].len() + 1) != w[1].as_ptr())
+            .count();
+        // Each storage is read into until less than MIN_READ of it is left.
+        let most = data.len() / (CHUNK / 2) + 2;
+        assert!(
+            storages <= most,
+            "{storages} storages for {} bytes",
+            data.len()
+        );
+    }
 }

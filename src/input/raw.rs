@@ -3,6 +3,8 @@
 //! consumer, or an HTTP request capture; and the check that finishes the
 //! one left unchecked.
 
+use bytes::Bytes;
+
 use super::headers::Headers;
 use super::location::{Location, RecordError};
 use super::message::json_error_message;
@@ -26,7 +28,10 @@ pub enum Raw {
     /// checks it, with the splitter's own error when it is bad.
     ///
     /// [`Splitter::deferring`]: super::Splitter::deferring
-    Unchecked { bytes: Vec<u8> },
+    ///
+    /// Its bytes are shared with the other records read with it, not
+    /// copied out of the read buffer.
+    Unchecked { bytes: Bytes },
     /// An HTTP request capture: the request line, headers and exact body.
     Http {
         method: String,
@@ -60,7 +65,10 @@ impl RawRecord {
         let raw = match raw {
             Raw::Unchecked { bytes } => {
                 let probe = check_line(&location, &bytes)?;
-                Raw::Json { bytes, probe }
+                Raw::Json {
+                    bytes: Vec::from(bytes),
+                    probe,
+                }
             }
             raw => raw,
         };

@@ -213,9 +213,8 @@ impl<R: Read> Splitter<R> {
             && scan.max_depth <= MAX_DEPTH
             && self.resumes_alike(len)
         {
-            let bytes = self.input.rest()[..len].to_vec();
             // No newline in it (`scan.newline`, or it ends on its line).
-            self.input.advance_in_line(len);
+            let bytes = self.input.take(len);
             return Ok(Ok(RawRecord {
                 location: self.location(line),
                 raw: Raw::Unchecked { bytes },

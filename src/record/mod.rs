@@ -68,7 +68,7 @@ impl Payload {
             }
             Raw::Unchecked { bytes } => {
                 let members = check_line(&location, &bytes)?;
-                Payload::from_json(location, bytes, members.map(Probe::decide))
+                Payload::from_json(location, Vec::from(bytes), members.map(Probe::decide))
             }
             Raw::Http {
                 method,
