@@ -462,7 +462,7 @@ proptest! {
                     prop_assert_eq!(&payload.location, &location);
                     prop_assert!(payload.encrypted_field().is_none());
                     prop_assert_eq!(payload.origin, Origin::Document);
-                    prop_assert_eq!(Event::from_slice_with(&payload.body, detail).ok(), Some(event));
+                    prop_assert_eq!(Event::from_slice_with(&payload.body, detail).ok(), Some(*event));
                 }
                 Settled::Payload(payload) => {
                     prop_assert_eq!(format!("{payload:?}"), format!("{general:?}"));

@@ -78,7 +78,7 @@ fn plain_agrees(input: &[u8]) {
             Some(Plain::Event(event)) => {
                 let probe = probed.as_ref().expect("valid").as_ref().expect("an object");
                 assert!(probe.encrypt.is_none() && !probe.capture_record);
-                assert_eq!(Event::from_slice_with(input, detail).ok(), Some(event));
+                assert_eq!(Event::from_slice_with(input, detail).ok(), Some(*event));
             }
             Some(Plain::Wrapper(found)) => {
                 let probe = probed.as_ref().expect("valid").as_ref().expect("an object");

@@ -124,7 +124,7 @@ fn settles_alike(location: &lark_ticket::input::Location, bytes: &[u8]) {
                 assert!(payload.encrypted_field().is_none());
                 assert_eq!(
                     Event::from_slice_with(&payload.body, detail).ok(),
-                    Some(event)
+                    Some(*event)
                 );
             }
             Settled::Payload(payload) => {

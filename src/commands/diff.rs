@@ -119,10 +119,7 @@ fn rows(
                     changed: transitions.iter().filter(|t| t.changed).count(),
                 }
             }
-            (Body::TicketUpdated { .. }, None) => RowsOutcome::Event {
-                location,
-                event: Box::new(event),
-            },
+            (Body::TicketUpdated { .. }, None) => RowsOutcome::Event { location, event },
             _ => RowsOutcome::Skipped(event_type_name(&event).to_string()),
         }
     };
@@ -173,10 +170,10 @@ fn rows(
 fn update_event(
     payload: Result<Payload, RecordError>,
     settings: &Settings,
-) -> Result<(Location, Event), RecordError> {
+) -> Result<(Location, Box<Event>), RecordError> {
     let record = payload.and_then(|p| p.decode_unchecked(settings.encrypt_key.as_ref()))?;
     match Event::from_slice_with(record.plaintext_bytes(), Detail::State) {
-        Ok(event) => Ok((record.location().clone(), event)),
+        Ok(event) => Ok((record.location().clone(), Box::new(event))),
         Err(EventError::Malformed(e)) if record.encrypted() => Err(not_json(record.location(), &e)),
         Err(e) => Err(RecordError::new(record.location().clone(), e.to_string())),
     }
@@ -342,10 +339,10 @@ fn timeline(
 fn state_event(
     payload: Result<Payload, RecordError>,
     settings: &Settings,
-) -> Result<(Location, Event), RecordError> {
+) -> Result<(Location, Box<Event>), RecordError> {
     let record = payload.and_then(|p| p.decode(settings.encrypt_key.as_ref()))?;
     let event = Event::of_record(&record, Detail::State)?;
-    Ok((record.location().clone(), event))
+    Ok((record.location().clone(), Box::new(event)))
 }
 
 fn ignore_paths(args: &DiffArgs) -> anyhow::Result<Vec<IgnorePath>> {

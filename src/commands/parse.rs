@@ -165,8 +165,12 @@ pub fn run(
 fn full_event(
     payload: Result<Payload, RecordError>,
     settings: &Settings,
-) -> Result<(Location, bool, Event), RecordError> {
+) -> Result<(Location, bool, Box<Event>), RecordError> {
     let record = payload.and_then(|p| p.decode(settings.encrypt_key.as_ref()))?;
     let event = Event::of_record(&record, Detail::Full)?;
-    Ok((record.location().clone(), record.encrypted(), event))
+    Ok((
+        record.location().clone(),
+        record.encrypted(),
+        Box::new(event),
+    ))
 }
