@@ -216,9 +216,9 @@ pub fn write_field_value(buf: &mut Vec<u8>, style: &Style, value: Option<&FieldV
         Some(FieldValue::Time(ms)) => {
             buf.extend_from_slice(b"{\"value\":");
             write_int(buf, *ms);
-            buf.extend_from_slice(b",\"label\":");
-            write_own_str(buf, &style.time(*ms));
-            buf.push(b'}');
+            buf.extend_from_slice(b",\"label\":\"");
+            style.write_time(buf, *ms);
+            buf.extend_from_slice(b"\"}");
         }
         Some(value) => {
             let _ = serde_json::to_writer(&mut *buf, &FieldValueOut { style, value });

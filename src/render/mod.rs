@@ -6,6 +6,7 @@ pub mod drive;
 pub mod grid;
 pub mod json;
 pub mod table;
+mod time;
 pub mod verify;
 pub mod words;
 
@@ -32,12 +33,28 @@ pub enum OutputFormat {
 pub struct Style {
     pub color: bool,
     pub lang: Lang,
-    pub tz: TimeZone,
+    tz: TimeZone,
+    /// The zone's one offset, when it has one for all time: times are
+    /// then written by arithmetic ([`time::Fixed`]).
+    fixed: Option<time::Fixed>,
 }
 
 impl Style {
     pub fn new(color: bool, lang: Lang, tz: TimeZone) -> Style {
-        Style { color, lang, tz }
+        let fixed = time::Fixed::of(&tz);
+        Style {
+            color,
+            lang,
+            tz,
+            fixed,
+        }
+    }
+
+    /// [`Style::time`] written into `buf`.
+    pub fn write_time(&self, buf: &mut Vec<u8>, ms: i64) {
+        if !self.fixed.is_some_and(|fixed| fixed.write(buf, ms)) {
+            buf.extend_from_slice(self.time(ms).as_bytes());
+        }
     }
 
     /// Milliseconds since the epoch as RFC 3339 in the chosen zone; -1 is
@@ -45,6 +62,10 @@ impl Style {
     pub fn time(&self, ms: i64) -> String {
         if ms == -1 {
             return "unset".to_string();
+        }
+        let mut fast = Vec::new();
+        if self.fixed.is_some_and(|fixed| fixed.write(&mut fast, ms)) {
+            return String::from_utf8(fast).unwrap_or_default();
         }
         let Ok(ts) = Timestamp::from_millisecond(ms) else {
             return format!("out of range ({ms})");
