@@ -294,3 +294,19 @@ pub fn sdk_node() -> Option<NodeSdk> {
         "bash .ci/run, or: npm ci --prefix .oracles/node --ignore-scripts",
     )
 }
+
+/// A hang guard for the regression tests, not a speed check: far above
+/// what the fixed code takes even in a debug build on a loaded machine.
+pub const WATCHDOG: u64 = 300;
+
+/// Runs `f` on a thread and fails if it takes longer than `secs`.
+pub fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(value) => value,
+        Err(_) => panic!("took longer than {secs} s: quadratic again?"),
+    }
+}
