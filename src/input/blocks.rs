@@ -128,8 +128,38 @@ fn escaped(backslash: u64, escaped_next: &mut u64) -> u64 {
 }
 
 /// Each bit the XOR of itself and every bit below it: set from an opening
-/// quote up to (not including) its closing quote.
-fn prefix_xor(mut x: u64) -> u64 {
+/// quote up to (not including) its closing quote. One carry-less multiply
+/// by all ones where the build targets a processor that has it (the
+/// default build, `target-cpu=native`), six shifts otherwise.
+fn prefix_xor(x: u64) -> u64 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "pclmulqdq"))]
+    {
+        // SAFETY: the build targets processors with PCLMULQDQ (the cfg
+        // above), so every processor this code runs on has it.
+        unsafe { prefix_xor_clmul(x) }
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "pclmulqdq")))]
+    {
+        prefix_xor_shifts(x)
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "pclmulqdq"))]
+#[target_feature(enable = "pclmulqdq")]
+fn prefix_xor_clmul(x: u64) -> u64 {
+    use std::arch::x86_64::{
+        _mm_clmulepi64_si128, _mm_cvtsi128_si64, _mm_set_epi64x, _mm_set1_epi8,
+    };
+    let product = _mm_clmulepi64_si128(_mm_set_epi64x(0, x as i64), _mm_set1_epi8(-1), 0);
+    _mm_cvtsi128_si64(product) as u64
+}
+
+/// [`prefix_xor`] by shifts (and the oracle for the multiply).
+#[cfg_attr(
+    all(target_arch = "x86_64", target_feature = "pclmulqdq"),
+    allow(dead_code)
+)]
+fn prefix_xor_shifts(mut x: u64) -> u64 {
     x ^= x << 1;
     x ^= x << 2;
     x ^= x << 4;
@@ -270,6 +300,12 @@ mod tests {
                 // SAFETY: just checked.
                 proptest::prop_assert_eq!(unsafe { classify_avx2(&block) }, want);
             }
+        }
+
+        /// The multiply (where the build has it) gives what the shifts give.
+        #[test]
+        fn prefix_xor_is_the_shifts(x in proptest::prelude::any::<u64>()) {
+            proptest::prop_assert_eq!(prefix_xor(x), prefix_xor_shifts(x));
         }
 
         /// Wherever the block scan answers, it answers as the byte scan;
