@@ -40,9 +40,7 @@ impl Event {
         if probe.shape() != Shape::Plain {
             return Some(Plain::Wrapper(probe));
         }
-        Event::from_raw(&raw, detail)
-            .ok()
-            .map(|event| Plain::Event(Box::new(event)))
+        Event::boxed_from_raw(&raw, detail).ok().map(Plain::Event)
     }
 }
 
