@@ -100,10 +100,10 @@ fn shape(payload: &Payload, args: &SendArgs, key: Option<&Secret>) -> Result<Sha
             .collect();
         return Ok(Shaped {
             headers,
-            body: payload.body.clone(),
+            body: payload.body.to_vec(),
         });
     }
-    let mut body = payload.body.clone();
+    let mut body = payload.body.to_vec();
     if args.compact {
         body = compact(&body)?;
     }

@@ -112,7 +112,7 @@ impl Run<'_> {
         }
         // The body and its JSON outlive a failed decryption: the signature
         // covers the wrapper, so it can still be checked and diagnosed.
-        let kept = encrypted.then(|| (payload.body.clone(), payload.value().ok().cloned()));
+        let kept = encrypted.then(|| (payload.body.to_vec(), payload.value().ok().cloned()));
         let transport = payload.transport;
         let decoded: Result<Record, Undecrypted> = match payload.decode(key) {
             Ok(record) => Ok(record),

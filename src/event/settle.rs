@@ -88,7 +88,7 @@ pub fn settle(item: Result<RawRecord, RecordError>, detail: Detail) -> Settled {
                 location,
                 raw: Raw::Unchecked { bytes },
             },
-        ) => Settled::Payload(Payload::from_json(location, Vec::from(bytes), Ok(probe))),
+        ) => Settled::Payload(Payload::from_json(location, bytes, Ok(probe))),
         (_, record) => Settled::Payload(Payload::from_raw(record)),
     }
 }

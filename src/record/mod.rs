@@ -7,6 +7,7 @@ mod probe;
 use std::cell::OnceCell;
 
 use base64::Engine;
+use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use crate::crypto;
@@ -52,7 +53,7 @@ pub struct Payload {
     pub received_at: Option<Value>,
     pub transport: Transport,
     /// The body exactly as received.
-    pub body: Vec<u8>,
+    pub body: Bytes,
     /// The `encrypt` member: its string, or the JSON type it has instead.
     encrypt: Option<Result<String, Kind>>,
     /// The body parsed as JSON, built only when asked for.
@@ -64,11 +65,11 @@ impl Payload {
         let location = record.location;
         match record.raw {
             Raw::Json { bytes, probe } => {
-                Payload::from_json(location, bytes, probe.map(Probe::decide))
+                Payload::from_json(location, bytes.into(), probe.map(Probe::decide))
             }
             Raw::Unchecked { bytes } => {
                 let members = check_line(&location, &bytes)?;
-                Payload::from_json(location, Vec::from(bytes), members.map(Probe::decide))
+                Payload::from_json(location, bytes, members.map(Probe::decide))
             }
             Raw::Http {
                 method,
@@ -89,7 +90,7 @@ impl Payload {
     /// a capture record holds.
     pub(crate) fn from_json(
         location: Location,
-        bytes: Vec<u8>,
+        bytes: Bytes,
         probe: Result<Probe, Kind>,
     ) -> Result<Payload, RecordError> {
         let probe = checked(&location, probe)?;
@@ -110,10 +111,10 @@ impl Payload {
 
     fn new(location: Location, origin: Origin, body: Vec<u8>) -> Result<Payload, RecordError> {
         let probe = probe_body(&location, &body)?;
-        Ok(Payload::with_probe(location, origin, body, probe))
+        Ok(Payload::with_probe(location, origin, body.into(), probe))
     }
 
-    fn with_probe(location: Location, origin: Origin, body: Vec<u8>, probe: Probe) -> Payload {
+    fn with_probe(location: Location, origin: Origin, body: Bytes, probe: Probe) -> Payload {
         Payload {
             location,
             origin,
@@ -310,14 +311,16 @@ impl Record {
     /// The event JSON, owned.
     pub fn into_value(self) -> Result<Value, RecordError> {
         let location = self.location().clone();
-        let (cell, bytes) = match self.plaintext {
-            Some(p) => (p.value, p.bytes),
-            None => (self.payload.value, self.payload.body),
-        };
         // Parsed already when asked for before; else parsed now.
-        cell.into_inner()
-            .unwrap_or_else(|| serde_json::from_slice(&bytes).map_err(|e| e.to_string()))
-            .map_err(|e| unrepresentable(&location, &e))
+        let parsed = |cell: OnceCell<Result<Value, String>>, bytes: &[u8]| {
+            cell.into_inner()
+                .unwrap_or_else(|| serde_json::from_slice(bytes).map_err(|e| e.to_string()))
+        };
+        match self.plaintext {
+            Some(p) => parsed(p.value, &p.bytes),
+            None => parsed(self.payload.value, &self.payload.body),
+        }
+        .map_err(|e| unrepresentable(&location, &e))
     }
 }
 

@@ -81,7 +81,7 @@ mod tests {
         assert!(text.contains("\"x\":[\"1\",\"2\"]"));
         assert!(text.ends_with("\"received_at\":1700000000123,\"via\":\"long_connection\"}"));
         let payload = payload.unwrap();
-        assert_eq!(payload.body, body);
+        assert_eq!(payload.body[..], body[..]);
         assert_eq!(payload.origin, Origin::CaptureRecord);
         assert_eq!(payload.transport, Transport::LongConnection);
         assert_eq!(payload.headers.get("Message_Id"), Some("m1"));

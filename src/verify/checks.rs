@@ -29,7 +29,7 @@ pub fn verify_decoded(
                 None => Content::NotAnEvent,
             };
             (
-                record.payload.body.as_slice(),
+                &record.payload.body[..],
                 record.payload.value().ok(),
                 content,
                 record.payload.transport,

@@ -246,14 +246,14 @@ mod tests {
     fn a_plain_body_is_kept_byte_for_byte() {
         let p = one(b" {\"a\":1}\n");
         assert_eq!(p.origin, Origin::Document);
-        assert_eq!(p.body, b" {\"a\":1}\n");
+        assert_eq!(p.body[..], b" {\"a\":1}\n"[..]);
     }
 
     #[test]
     fn captures_are_streams() {
         let p = one(b"{\"headers\":{\"X-A\":\"1\"},\"body\":\"{}\\n\"}\n");
         assert_eq!(p.origin, Origin::CaptureRecord);
-        assert_eq!(p.body, b"{}\n");
+        assert_eq!(p.body[..], b"{}\n"[..]);
         let p = one(b"POST /e HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}");
         assert_eq!(p.origin, Origin::HttpCapture);
         let two = payloads(
@@ -324,7 +324,7 @@ mod tests {
         assert_eq!(all.len(), 10);
         assert!(
             all.iter()
-                .all(|p| p.as_ref().is_ok_and(|p| p.body == b"{}"))
+                .all(|p| p.as_ref().is_ok_and(|p| p.body[..] == b"{}"[..]))
         );
     }
 }
