@@ -239,23 +239,8 @@ pub(super) fn trim_eol(line: &[u8]) -> &[u8] {
 
 #[cfg(test)]
 mod tests {
+    use super::super::split::tests::Trickle;
     use super::*;
-
-    /// A reader that hands out at most `step` bytes per read, like a pipe
-    /// written to in small pieces.
-    struct Trickle<'a> {
-        data: &'a [u8],
-        step: usize,
-    }
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.step.min(buf.len()).min(self.data.len());
-            buf[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
-        }
-    }
 
     /// Records taken stay as they were read while the buffer reads on,
     /// and a trickling input does not get a storage per read: the records

@@ -298,4 +298,4 @@ impl<R: Read> Iterator for Splitter<R> {
 
 #[cfg(test)]
 #[path = "split_tests.rs"]
-mod tests;
+pub(super) mod tests;

@@ -157,10 +157,10 @@ fn bom_is_skipped() {
     assert_eq!(split("\u{feff}{\"a\":1}"), [ok(1, "{\"a\":1}")]);
 }
 
-/// Hands out the input `step` bytes per read.
-struct Trickle<'a> {
-    data: &'a [u8],
-    step: usize,
+/// Hands out the input `step` bytes per read (also the buffer's tests').
+pub(crate) struct Trickle<'a> {
+    pub(crate) data: &'a [u8],
+    pub(crate) step: usize,
 }
 
 impl Read for Trickle<'_> {

@@ -50,22 +50,27 @@ impl Style {
         }
     }
 
-    /// [`Style::time`] written into `buf`.
-    pub fn write_time(&self, buf: &mut Vec<u8>, ms: i64) {
-        if !self.fixed.is_some_and(|fixed| fixed.write(buf, ms)) {
-            buf.extend_from_slice(self.time(ms).as_bytes());
-        }
-    }
-
     /// Milliseconds since the epoch as RFC 3339 in the chosen zone; -1 is
     /// the platform's "unset".
     pub fn time(&self, ms: i64) -> String {
+        let mut text = Vec::with_capacity(32);
+        self.write_time(&mut text, ms);
+        // Both writers write UTF-8 (the fast one ASCII).
+        String::from_utf8(text).unwrap_or_default()
+    }
+
+    /// [`Style::time`] written into `buf`: by arithmetic in a zone with one
+    /// offset for all time ([`time::Fixed`]), else by jiff.
+    pub fn write_time(&self, buf: &mut Vec<u8>, ms: i64) {
+        if !self.fixed.is_some_and(|fixed| fixed.write(buf, ms)) {
+            buf.extend_from_slice(self.zone_time(ms).as_bytes());
+        }
+    }
+
+    /// [`Style::time`] by jiff's zone lookup and printer.
+    fn zone_time(&self, ms: i64) -> String {
         if ms == -1 {
             return "unset".to_string();
-        }
-        let mut fast = Vec::new();
-        if self.fixed.is_some_and(|fixed| fixed.write(&mut fast, ms)) {
-            return String::from_utf8(fast).unwrap_or_default();
         }
         let Ok(ts) = Timestamp::from_millisecond(ms) else {
             return format!("out of range ({ms})");
