@@ -42,14 +42,36 @@ pub fn ordered<W, R, C>(
     max_record: usize,
     threads: usize,
     work: W,
-    mut consume: C,
+    consume: C,
 ) -> anyhow::Result<()>
 where
     W: Fn(Item) -> R + Sync,
     R: Send,
     C: FnMut(R) -> anyhow::Result<()>,
 {
-    let mut stream = RecordStream::new(inputs, max_record);
+    in_order(
+        RecordStream::new(inputs, max_record),
+        threads,
+        work,
+        consume,
+    )
+}
+
+/// [`ordered`] over any stream of items: `work` on `threads` workers, the
+/// results to `consume` in the stream's order.
+pub fn in_order<S, W, R, C>(
+    mut stream: S,
+    threads: usize,
+    work: W,
+    mut consume: C,
+) -> anyhow::Result<()>
+where
+    S: Iterator + Send,
+    S::Item: Send,
+    W: Fn(S::Item) -> R + Sync,
+    R: Send,
+    C: FnMut(R) -> anyhow::Result<()>,
+{
     let threads = threads.min(MAX_THREADS);
     if threads <= 1 {
         for item in stream {
@@ -59,7 +81,7 @@ where
     }
     // No threads for less than a batch (a single payload in a script's
     // loop): starting them would cost more than the work.
-    let first: Vec<Item> = stream.by_ref().take(BATCH).collect();
+    let first: Vec<S::Item> = stream.by_ref().take(BATCH).collect();
     if first.len() < BATCH {
         for item in first {
             consume(work(item))?;
@@ -71,19 +93,19 @@ where
         // are up, so that a system short of threads (a process limit, little
         // memory) still gets the work done: by the workers it allows, or
         // here on this thread.
-        let (start_tx, start_rx) = sync_channel::<Start>(1);
+        let (start_tx, start_rx) = sync_channel::<Start<S>>(1);
         let reader = std::thread::Builder::new().spawn_scoped(scope, move || {
             if let Ok((to_workers, first, stream)) = start_rx.recv() {
                 feed(&to_workers, first, stream);
             }
         });
-        let mut to_workers: Vec<SyncSender<Vec<Item>>> = Vec::with_capacity(threads);
+        let mut to_workers: Vec<SyncSender<Vec<S::Item>>> = Vec::with_capacity(threads);
         let mut from_workers: Vec<Receiver<Vec<R>>> = Vec::with_capacity(threads);
         for _ in 0..threads {
             if reader.is_err() {
                 break;
             }
-            let (batch_tx, batch_rx) = sync_channel::<Vec<Item>>(DEPTH);
+            let (batch_tx, batch_rx) = sync_channel::<Vec<S::Item>>(DEPTH);
             let (result_tx, result_rx) = sync_channel::<Vec<R>>(DONE_DEPTH);
             let work = &work;
             let started = std::thread::Builder::new().spawn_scoped(scope, move || {
@@ -100,7 +122,7 @@ where
             to_workers.push(batch_tx);
             from_workers.push(result_rx);
         }
-        let inline = |first: Vec<Item>, stream: RecordStream, consume: &mut C| {
+        let inline = |first: Vec<S::Item>, stream: S, consume: &mut C| {
             for item in first.into_iter().chain(stream) {
                 consume(work(item))?;
             }
@@ -129,10 +151,14 @@ where
 
 /// What the reading thread is handed: the workers' inboxes, the batch
 /// already read, and the rest of the stream.
-type Start = (Vec<SyncSender<Vec<Item>>>, Vec<Item>, RecordStream);
+type Start<S> = (
+    Vec<SyncSender<Vec<<S as Iterator>::Item>>>,
+    Vec<<S as Iterator>::Item>,
+    S,
+);
 
 /// The reading thread: the stream in batches, to the workers in turn.
-fn feed(to_workers: &[SyncSender<Vec<Item>>], first: Vec<Item>, stream: RecordStream) {
+fn feed<S: Iterator>(to_workers: &[SyncSender<Vec<S::Item>>], first: Vec<S::Item>, stream: S) {
     if to_workers.is_empty() {
         return;
     }

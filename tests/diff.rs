@@ -496,3 +496,43 @@ fn output_is_identical_for_any_thread_count() {
         }
     }
 }
+
+/// The timelines are built (and, as JSON, written) on the workers once the
+/// input ends: over more tickets than a batch, every thread count writes
+/// what one thread writes, as JSON and as tables.
+#[test]
+fn timelines_are_identical_for_any_thread_count() {
+    let mut input = String::new();
+    for file in ["diff-timeline-a.ndjson", "diff-timeline-b.ndjson"] {
+        let text = std::fs::read_to_string(testdata(file)).unwrap();
+        for copy in 0..300 {
+            input.push_str(&text.replace(
+                "\"ticket_id\":\"700",
+                &format!("\"ticket_id\":\"{copy}-700"),
+            ));
+        }
+    }
+    for format in ["json", "table"] {
+        let run = |threads: &str| {
+            bin()
+                .args(["diff", "--timeline", "-o", format, "-j", threads])
+                .env("TZ", "UTC")
+                .write_stdin(input.clone())
+                .output()
+                .unwrap()
+        };
+        let one = run("1");
+        assert_eq!(one.status.code(), Some(0), "{format}");
+        let text = String::from_utf8_lossy(&one.stdout);
+        assert!(text.contains("299-7002"), "{format}: {text:.300}");
+        if format == "json" {
+            assert_eq!(text.lines().count(), 900, "one line per ticket");
+        }
+        for threads in ["2", "3", "8"] {
+            let many = run(threads);
+            assert_eq!(many.status.code(), one.status.code(), "{format}");
+            assert_eq!(many.stdout, one.stdout, "{format} -j {threads} stdout");
+            assert_eq!(many.stderr, one.stderr, "{format} -j {threads} stderr");
+        }
+    }
+}

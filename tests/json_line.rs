@@ -13,6 +13,7 @@ use lark_ticket::event::{
     MessageContent, Schema, Ticket, TicketMessage, Transition, User,
 };
 use lark_ticket::input::Location;
+use lark_ticket::render::diff::TimelineText;
 use lark_ticket::render::diff::json::DiffJson;
 use lark_ticket::render::json::{JsonRenderer, parsed_json};
 use lark_ticket::render::{Parsed, Style};

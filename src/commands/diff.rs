@@ -14,7 +14,7 @@ use crate::event::{Body, Detail, Event, EventError, Settled, settle};
 use crate::exit::ExitStatus;
 use crate::golden::{self, DEFAULT_IGNORES, IgnorePath};
 use crate::input::{Location, RecordError};
-use crate::pipeline::Item;
+use crate::pipeline::{self, Item};
 use crate::record::{Payload, not_json};
 use crate::render::diff::json::DiffJson;
 use crate::render::diff::table::DiffTable;
@@ -23,7 +23,7 @@ use crate::render::diff::{
     TimelineTotals, Totals,
 };
 use crate::settings::Settings;
-use crate::timeline::{Added, Hashes, State, Timelines};
+use crate::timeline::{Added, Finished, Hashes, State, Timelines};
 
 pub fn run(
     args: &DiffArgs,
@@ -324,15 +324,56 @@ fn timeline(
     };
     each_record(files, settings, work, consume)?;
     totals.tickets = timelines.tickets();
-    for t in timelines.finish() {
-        totals.out_of_order += t.out_of_order;
-        totals.gaps += t.gaps.len();
-        render.timeline(out, &t)?;
-    }
+    write_timelines(
+        timelines.finish(),
+        settings.threads,
+        render,
+        out,
+        &mut totals,
+    )?;
     totals.bad = report.errors;
     render.finish(out, &Totals::Timeline(&totals))?;
     note_skipped(settings, &totals.skipped, NOT_TICKET_STATES);
     Ok(ExitStatus::Success)
+}
+
+/// Each ticket's timeline in ticket order, built on `threads` workers, and
+/// written there too when the format needs nothing from the timeline
+/// before (JSON lines): the part of the run left once the input has ended.
+fn write_timelines(
+    finished: Finished,
+    threads: usize,
+    render: &mut dyn DiffRenderer,
+    out: &mut dyn Write,
+    totals: &mut TimelineTotals,
+) -> anyhow::Result<()> {
+    let tickets = 0..finished.len();
+    if let Some(text) = render.stateless_timelines() {
+        let work = |ticket: usize| {
+            let mut buf = Vec::new();
+            let counts = finished.timeline(ticket).map(|t| {
+                text.write_timeline(&mut buf, &t);
+                (t.out_of_order, t.gaps.len())
+            });
+            (buf, counts)
+        };
+        return pipeline::in_order(tickets, threads, work, |(buf, counts)| {
+            if let Some((out_of_order, gaps)) = counts {
+                totals.out_of_order += out_of_order;
+                totals.gaps += gaps;
+            }
+            Ok(out.write_all(&buf)?)
+        });
+    }
+    let work = |ticket: usize| finished.timeline(ticket);
+    pipeline::in_order(tickets, threads, work, |t| {
+        if let Some(t) = t {
+            totals.out_of_order += t.out_of_order;
+            totals.gaps += t.gaps.len();
+            render.timeline(out, &t)?;
+        }
+        Ok(())
+    })
 }
 
 /// A record's event for the timelines, read as every command reads one.

@@ -15,6 +15,7 @@
 //! ticket, drops repeated deliveries, and puts each ticket's states in order
 //! with their gaps and late arrivals.
 
+mod finished;
 mod ids;
 mod packed;
 mod state;
@@ -22,6 +23,7 @@ mod store;
 
 use crate::event::CodeKind;
 
+pub use finished::Finished;
 pub use state::{Kind, Prior, State};
 pub use store::{Hashes, Keys, Timelines};
 
@@ -168,7 +170,7 @@ mod tests {
         for s in states {
             t.add("T", s);
         }
-        t.finish().collect()
+        t.finish().into_iter().collect()
     }
 
     fn ids(t: &Timeline) -> Vec<&str> {
@@ -274,7 +276,11 @@ mod tests {
         t.add("A", state("2", 1, None, (1, 1)));
         t.add("B", state("3", 2, Some((1, 1)), (1, 2)));
         assert_eq!(t.tickets(), 2);
-        let out: Vec<_> = t.finish().map(|t| (t.ticket_id, t.states.len())).collect();
+        let out: Vec<_> = t
+            .finish()
+            .into_iter()
+            .map(|t| (t.ticket_id, t.states.len()))
+            .collect();
         assert_eq!(out, [("B".to_string(), 2), ("A".to_string(), 1)]);
     }
 

@@ -12,22 +12,10 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
+use super::finished::{END, Finished, Ticket};
 use super::ids::{Ids, encode};
 use super::packed::{Chunked, Entry, IdAt, Wide};
-use super::{Added, Pending, State, Timeline, order};
-use crate::input::Location;
-
-#[derive(Debug)]
-struct Ticket {
-    id: Box<str>,
-    /// Its first and last distinct events: a list through [`Timelines::next`].
-    first: u32,
-    last: u32,
-    duplicates: usize,
-}
-
-/// The end of a ticket's list of events.
-const END: u32 = u32::MAX;
+use super::{Added, State};
 
 /// The keyed hashes of an event's ticket id and event id: computed by
 /// [`Keys::of`] wherever the event is read (a worker thread), so that the
@@ -208,10 +196,9 @@ impl Timelines {
         self.tickets.len()
     }
 
-    /// Each ticket's timeline, in the order the tickets were first seen.
-    /// The lookup tables go first; each ticket's states are unpacked only
-    /// while its timeline is built.
-    pub fn finish(self) -> impl Iterator<Item = Timeline> {
+    /// What is left to build each ticket's timeline from, in the order
+    /// the tickets were first seen. The lookup tables go first.
+    pub fn finish(self) -> Finished {
         let Timelines {
             entries,
             next,
@@ -225,25 +212,15 @@ impl Timelines {
             ..
         } = self;
         drop((seen, ticket_index));
-        tickets.into_iter().map(move |ticket| {
-            let mut states = Vec::new();
-            let mut at = ticket.first;
-            while let Some(entry) = entries.get(at as usize) {
-                let mut state = entry.unpack(at, &wide);
-                state.event_id = entry.event_id(&ids);
-                state.source = sources.as_ref().and_then(|(f, l)| {
-                    let file = files.get(*f.get(at as usize)? as usize)?;
-                    Some(Location::new(file.clone(), *l.get(at as usize)?))
-                });
-                states.push(state);
-                at = next.get(at as usize).copied().unwrap_or(END);
-            }
-            order(Pending {
-                ticket_id: ticket.id.into(),
-                duplicates: ticket.duplicates,
-                states,
-            })
-        })
+        Finished {
+            entries,
+            next,
+            ids,
+            wide,
+            tickets,
+            sources,
+            files,
+        }
     }
 }
 
@@ -259,7 +236,9 @@ fn intern_file(files: &mut Vec<Arc<str>>, file: &Arc<str>) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Pending, Timeline, order};
     use super::*;
+    use crate::input::Location;
     use crate::timeline::{Kind, Prior};
     use proptest::prelude::*;
     use std::collections::{HashMap, HashSet};
@@ -390,7 +369,7 @@ mod tests {
             }
             let expected = reference(&deliveries, sources);
             prop_assert_eq!(packed.tickets(), expected.len());
-            prop_assert_eq!(packed.finish().collect::<Vec<_>>(), expected);
+            prop_assert_eq!(packed.finish().into_iter().collect::<Vec<_>>(), expected);
         }
     }
 }

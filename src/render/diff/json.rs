@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{DiffRenderer, Row, Totals};
+use super::{DiffRenderer, Row, TimelineText, Totals};
 use crate::event::CodeKind;
 use crate::golden::Difference;
 use crate::render::Style;
@@ -64,10 +64,10 @@ impl DiffJson {
     }
 }
 
-impl DiffJson {
+impl TimelineText for DiffJson {
     /// One ticket's timeline as an NDJSON line, into a buffer: the bytes
     /// serde_json writes for the Value rendering (the oracle in the tests).
-    pub fn write_timeline(&self, buf: &mut Vec<u8>, t: &Timeline) {
+    fn write_timeline(&self, buf: &mut Vec<u8>, t: &Timeline) {
         buf.extend_from_slice(b"{\"ticket_id\":");
         write_str(buf, &t.ticket_id);
         buf.extend_from_slice(b",\"events\":");
@@ -125,6 +125,10 @@ impl DiffRenderer for DiffJson {
         let mut buf = Vec::with_capacity(256 + 128 * t.states.len());
         self.write_timeline(&mut buf, t);
         out.write_all(&buf)
+    }
+
+    fn stateless_timelines(&self) -> Option<&(dyn TimelineText + Sync)> {
+        Some(self)
     }
 
     /// Totals are for people; the command notes skipped events on stderr.

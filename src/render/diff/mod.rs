@@ -236,6 +236,20 @@ pub trait DiffRenderer {
 
     fn timeline(&mut self, out: &mut dyn Write, timeline: &Timeline) -> io::Result<()>;
 
+    /// The same text as [`DiffRenderer::timeline`], written with no state
+    /// carried from one timeline to the next, so that any thread can write
+    /// any timeline: JSON lines can; a table (a blank line between
+    /// timelines) cannot.
+    fn stateless_timelines(&self) -> Option<&(dyn TimelineText + Sync)> {
+        None
+    }
+
     /// Called once at the end of a run.
     fn finish(&mut self, out: &mut dyn Write, totals: &Totals<'_>) -> io::Result<()>;
+}
+
+/// Writes one timeline's text into a buffer; see
+/// [`DiffRenderer::stateless_timelines`].
+pub trait TimelineText {
+    fn write_timeline(&self, buf: &mut Vec<u8>, timeline: &Timeline);
 }
