@@ -104,17 +104,21 @@ fn describe_byte(byte: u8) -> String {
 
 /// Decrypts the `encrypt` string of a callback body into plaintext bytes,
 /// checked to be UTF-8. (Whether they are JSON is the caller's parse.)
-pub fn decrypt(key: &Secret, encrypted: &str) -> Result<Vec<u8>, DecryptError> {
+pub fn decrypt(key: &Secret, encrypted: &str) -> Result<String, DecryptError> {
     let raw = decode_base64(encrypted)?;
     let plaintext = decrypt_raw(key, raw)?;
-    if simdutf8::basic::from_utf8(&plaintext).is_err() {
-        // The fast check says only whether; the standard one says where.
-        let offset = std::str::from_utf8(&plaintext)
-            .err()
-            .map_or(0, |e| e.valid_up_to());
-        return Err(DecryptError::NotUtf8 { offset });
+    // Checked once, here, into the text every reader of it takes; with
+    // SIMD, which costs a third of the standard check.
+    if simdutf8::basic::from_utf8(&plaintext).is_ok() {
+        // SAFETY: simdutf8 has just found these very bytes to be UTF-8.
+        return Ok(unsafe { String::from_utf8_unchecked(plaintext) });
     }
-    Ok(plaintext)
+    // The fast check says only whether; the standard one says where.
+    Err(DecryptError::NotUtf8 {
+        offset: std::str::from_utf8(&plaintext)
+            .err()
+            .map_or(0, |e| e.valid_up_to()),
+    })
 }
 
 /// Decrypts IV + ciphertext in place and strips strict PKCS#7 padding.
@@ -241,7 +245,7 @@ mod tests {
         let pt = br#"{"schema":"2.0","name":"\u4f60\u597d \xe4\xbd\xa0"}"#;
         let pt = String::from_utf8_lossy(pt).into_owned();
         let enc = encrypt(&key(), pt.as_bytes(), Some([7; 16])).unwrap();
-        assert_eq!(decrypt(&key(), &enc).unwrap(), pt.as_bytes());
+        assert_eq!(decrypt(&key(), &enc).unwrap(), pt);
     }
 
     #[test]

@@ -35,11 +35,11 @@ fuzz_target!(|data: &[u8]| {
         .as_ref()
         .and_then(|v| v.get("encrypt")?.as_str().map(str::to_string))
         .and_then(|e| crypto::decrypt(&key, &e).ok());
-    let event = Event::from_slice(plaintext.as_deref().unwrap_or(body)).ok();
+    let event = Event::from_slice(plaintext.as_ref().map_or(body, |p| p.as_bytes())).ok();
     let content = match &event {
         Some(event) => Content::Event {
             event,
-            plaintext: plaintext.as_deref(),
+            plaintext: plaintext.as_ref().map(|p| p.as_bytes()),
         },
         None => Content::NotAnEvent,
     };

@@ -120,6 +120,6 @@ mod tests {
         let wrapped = encrypt(&key, b"{}").unwrap();
         let value: Value = serde_json::from_slice(&wrapped).unwrap();
         let text = value["encrypt"].as_str().unwrap();
-        assert_eq!(crypto::decrypt(&key, text).unwrap(), b"{}");
+        assert_eq!(crypto::decrypt(&key, text).unwrap(), "{}");
     }
 }

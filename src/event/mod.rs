@@ -46,6 +46,12 @@ impl Event {
         Event::from_slice_with(bytes, Detail::Full)
     }
 
+    /// Reads an event from text known to be UTF-8 (a decrypted record's).
+    pub fn from_text_with(text: &str, detail: Detail) -> Result<Event, EventError> {
+        let raw = RawDoc::read(text).map_err(|e| EventError::Malformed(e.to_string()))?;
+        Event::from_raw(&raw, detail).map_err(|_| EventError::NotAnEvent(NotAnEvent))
+    }
+
     /// Reads an event, with tickets read to the given detail.
     pub fn from_slice_with(bytes: &[u8], detail: Detail) -> Result<Event, EventError> {
         // Records reach here already checked to be UTF-8 (by the splitter
@@ -68,8 +74,11 @@ impl Event {
         record: &crate::record::Record,
         detail: Detail,
     ) -> Result<Event, crate::input::RecordError> {
-        Event::from_slice_with(record.plaintext_bytes(), detail)
-            .map_err(|e| crate::input::RecordError::new(record.location().clone(), e.to_string()))
+        match record.decrypted_text() {
+            Some(text) => Event::from_text_with(text, detail),
+            None => Event::from_slice_with(record.plaintext_bytes(), detail),
+        }
+        .map_err(|e| crate::input::RecordError::new(record.location().clone(), e.to_string()))
     }
 
     pub fn from_raw(doc: &RawDoc<'_>, detail: Detail) -> Result<Event, NotAnEvent> {

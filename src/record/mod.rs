@@ -192,7 +192,7 @@ impl Payload {
     pub fn decode(self, key: Option<&Secret>) -> Result<Record, RecordError> {
         let record = self.decode_unchecked(key)?;
         if let Some(plaintext) = &record.plaintext
-            && let Err(e) = crate::input::validate(&plaintext.bytes)
+            && let Err(e) = crate::input::validate(plaintext.text.as_bytes())
         {
             return Err(not_json(record.location(), &e));
         }
@@ -228,10 +228,10 @@ impl Payload {
             .with_hint(Some(crate::diagnostics::ENCRYPT_KEY_HINT)));
         };
         match crypto::decrypt(key, encrypted) {
-            Ok(bytes) => Ok(Record {
+            Ok(text) => Ok(Record {
                 payload: self,
                 plaintext: Some(Plaintext {
-                    bytes,
+                    text,
                     value: OnceCell::new(),
                 }),
             }),
@@ -250,10 +250,11 @@ pub fn not_json(location: &Location, e: &dyn std::fmt::Display) -> RecordError {
     RecordError::new(location.clone(), e.to_string())
 }
 
-/// Decrypted bytes (checked to be JSON), and their value once asked for.
+/// Decrypted text (checked to be UTF-8, and by [`Payload::decode`] to be
+/// JSON), and its value once asked for.
 #[derive(Debug)]
 pub struct Plaintext {
-    pub bytes: Vec<u8>,
+    pub text: String,
     value: OnceCell<Result<Value, String>>,
 }
 
@@ -295,15 +296,20 @@ impl Record {
     pub fn plaintext_bytes(&self) -> &[u8] {
         self.plaintext
             .as_ref()
-            .map_or(&self.payload.body, |p| &p.bytes)
+            .map_or(&self.payload.body, |p| p.text.as_bytes())
+    }
+
+    /// The decrypted text, already checked to be UTF-8; `None` for a
+    /// record that was not encrypted.
+    pub fn decrypted_text(&self) -> Option<&str> {
+        self.plaintext.as_ref().map(|p| p.text.as_str())
     }
 
     /// The event JSON: decrypted, or the body itself.
     pub fn value(&self) -> Result<&Value, RecordError> {
         match &self.plaintext {
-            Some(p) => {
-                as_value(&p.value, &p.bytes).map_err(|e| unrepresentable(self.location(), e))
-            }
+            Some(p) => as_value(&p.value, p.text.as_bytes())
+                .map_err(|e| unrepresentable(self.location(), e)),
             None => self.payload.value(),
         }
     }
@@ -317,7 +323,7 @@ impl Record {
                 .unwrap_or_else(|| serde_json::from_slice(bytes).map_err(|e| e.to_string()))
         };
         match self.plaintext {
-            Some(p) => parsed(p.value, &p.bytes),
+            Some(p) => parsed(p.value, p.text.as_bytes()),
             None => parsed(self.payload.value, &self.payload.body),
         }
         .map_err(|e| unrepresentable(&location, &e))

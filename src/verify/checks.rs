@@ -23,7 +23,7 @@ pub fn verify_decoded(
 ) -> Result<Verdict, NeedsKey> {
     let (body, value, content, transport) = match decoded {
         Decoded::Record(record) => {
-            let plaintext = record.plaintext.as_ref().map(|p| p.bytes.as_slice());
+            let plaintext = record.plaintext.as_ref().map(|p| p.text.as_bytes());
             let content = match event {
                 Some(event) => Content::Event { event, plaintext },
                 None => Content::NotAnEvent,
