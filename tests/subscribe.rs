@@ -373,6 +373,10 @@ fn a_closed_output_pipe_ends_the_run() {
     for n in 1..=3 {
         steps.push(event(n, &payload, json!({})));
         steps.push(acked(n));
+        // The client finds the pipe closed when it next writes: the next
+        // event comes after `head` has had time to go, so that it is
+        // written to a closed pipe however loaded the machine is.
+        steps.push(json!({"sleep": 2}));
     }
     let server = WsServer::start(&python, one_connection(steps));
     let bin = assert_cmd::cargo::cargo_bin("lark-ticket");
