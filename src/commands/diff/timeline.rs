@@ -1,0 +1,158 @@
+//! `diff --timeline`: each ticket's states, in ticket order. Workers read
+//! the events; the main thread keeps each distinct one; once the input has
+//! ended, workers build (and, as JSON, write) the timelines.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::note_skipped;
+use crate::cli::OutputFormat;
+use crate::commands::{Reporter, each_record, event_type_name};
+use crate::event::{Body, Detail, Event, Settled, settle};
+use crate::exit::ExitStatus;
+use crate::input::{Location, RecordError};
+use crate::pipeline::{self, Item};
+use crate::record::Payload;
+use crate::render::diff::{DiffRenderer, NOT_TICKET_STATES, TimelineTotals, Totals};
+use crate::settings::Settings;
+use crate::timeline::{Added, Finished, Hashes, State, Timelines};
+
+/// What one record contributes to `diff --timeline`, worked out on a
+/// pipeline thread.
+enum TimelineOutcome {
+    Bad(RecordError),
+    Skipped(String),
+    NoTicketId(Location),
+    State(String, State, Hashes),
+}
+
+/// `diff --timeline [FILE...]`: each ticket's states, in ticket order.
+/// Workers read the events; this thread keeps each distinct one.
+pub(super) fn timeline(
+    files: &[PathBuf],
+    settings: &Settings,
+    render: &mut dyn DiffRenderer,
+    out: &mut dyn Write,
+    report: &mut Reporter,
+) -> anyhow::Result<ExitStatus> {
+    // JSON has no column for the source: only a table keeps it.
+    let mut timelines = Timelines::new(settings.output == OutputFormat::Table);
+    let keys = timelines.keys();
+    let work = |item: Item| -> TimelineOutcome {
+        let found = match settle(item, Detail::State) {
+            Settled::Event(location, event) => Ok((location, event)),
+            Settled::Payload(payload) => state_event(payload, settings),
+        };
+        let (location, event) = match found {
+            Ok(found) => found,
+            Err(e) => return TimelineOutcome::Bad(e),
+        };
+        let has_old = matches!(
+            event.body,
+            Body::TicketUpdated {
+                old_object: true,
+                ..
+            }
+        );
+        match State::from_event(location.clone(), &event, has_old) {
+            None => TimelineOutcome::Skipped(event_type_name(&event).to_string()),
+            Some((None, _)) => TimelineOutcome::NoTicketId(location),
+            Some((Some(ticket_id), state)) => {
+                let hashes = keys.of(&ticket_id, state.event_id.as_deref());
+                TimelineOutcome::State(ticket_id, state, hashes)
+            }
+        }
+    };
+    let mut totals = TimelineTotals::default();
+    let consume = |outcome: TimelineOutcome| -> anyhow::Result<()> {
+        match outcome {
+            TimelineOutcome::Bad(e) => report.error(&e),
+            TimelineOutcome::Skipped(event_type) => totals.skipped.add(&event_type),
+            TimelineOutcome::NoTicketId(location) => {
+                totals.without_ticket_id += 1;
+                report.warning(
+                    &location,
+                    "no event.object.ticket_id: left out of the timelines",
+                );
+            }
+            TimelineOutcome::State(ticket_id, state, hashes) => {
+                let location = state.source.clone();
+                match timelines.add_hashed(&ticket_id, state, hashes) {
+                    Added::New => totals.events += 1,
+                    Added::Duplicate => totals.duplicates += 1,
+                    Added::Full => {
+                        if let Some(location) = location {
+                            report.error(&RecordError::new(
+                                location,
+                                "left out of the timelines: 2^32 distinct events or tickets already kept",
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    };
+    each_record(files, settings, work, consume)?;
+    totals.tickets = timelines.tickets();
+    write_timelines(
+        timelines.finish(),
+        settings.threads,
+        render,
+        out,
+        &mut totals,
+    )?;
+    totals.bad = report.errors;
+    render.finish(out, &Totals::Timeline(&totals))?;
+    note_skipped(settings, &totals.skipped, NOT_TICKET_STATES);
+    Ok(ExitStatus::Success)
+}
+
+/// Each ticket's timeline in ticket order, built on `threads` workers, and
+/// written there too when the format needs nothing from the timeline
+/// before (JSON lines): the part of the run left once the input has ended.
+fn write_timelines(
+    finished: Finished,
+    threads: usize,
+    render: &mut dyn DiffRenderer,
+    out: &mut dyn Write,
+    totals: &mut TimelineTotals,
+) -> anyhow::Result<()> {
+    let tickets = 0..finished.len();
+    if let Some(text) = render.stateless_timelines() {
+        let work = |ticket: usize| {
+            let mut buf = Vec::new();
+            let counts = finished.timeline(ticket).map(|t| {
+                text.write_timeline(&mut buf, &t);
+                (t.out_of_order, t.gaps.len())
+            });
+            (buf, counts)
+        };
+        return pipeline::in_order(tickets, threads, work, |(buf, counts)| {
+            if let Some((out_of_order, gaps)) = counts {
+                totals.out_of_order += out_of_order;
+                totals.gaps += gaps;
+            }
+            Ok(out.write_all(&buf)?)
+        });
+    }
+    let work = |ticket: usize| finished.timeline(ticket);
+    pipeline::in_order(tickets, threads, work, |t| {
+        if let Some(t) = t {
+            totals.out_of_order += t.out_of_order;
+            totals.gaps += t.gaps.len();
+            render.timeline(out, &t)?;
+        }
+        Ok(())
+    })
+}
+
+/// A record's event for the timelines, read as every command reads one.
+fn state_event(
+    payload: Result<Payload, RecordError>,
+    settings: &Settings,
+) -> Result<(Location, Box<Event>), RecordError> {
+    let record = payload.and_then(|p| p.decode(settings.encrypt_key.as_ref()))?;
+    let event = Event::of_record(&record, Detail::State)?;
+    Ok((record.location().clone(), Box::new(event)))
+}
