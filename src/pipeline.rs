@@ -49,18 +49,17 @@ where
     R: Send,
     C: FnMut(R) -> anyhow::Result<()>,
 {
-    in_order(
-        RecordStream::new(inputs, max_record),
-        threads,
-        work,
-        consume,
-    )
+    let stream = RecordStream::new(inputs, max_record);
+    in_order(stream, BATCH, threads, work, consume)
 }
 
-/// [`ordered`] over any stream of items: `work` on `threads` workers, the
-/// results to `consume` in the stream's order.
+/// [`ordered`] over any stream of items, in batches of `batch` (at least
+/// one): `work` on `threads` workers, the results to `consume` in the
+/// stream's order. In flight are at most three batches per worker and the
+/// one being gathered.
 pub fn in_order<S, W, R, C>(
     mut stream: S,
+    batch: usize,
     threads: usize,
     work: W,
     mut consume: C,
@@ -81,8 +80,9 @@ where
     }
     // No threads for less than a batch (a single payload in a script's
     // loop): starting them would cost more than the work.
-    let first: Vec<S::Item> = stream.by_ref().take(BATCH).collect();
-    if first.len() < BATCH {
+    let batch = batch.max(1);
+    let first: Vec<S::Item> = stream.by_ref().take(batch).collect();
+    if first.len() < batch {
         for item in first {
             consume(work(item))?;
         }
@@ -96,7 +96,7 @@ where
         let (start_tx, start_rx) = sync_channel::<Start<S>>(1);
         let reader = std::thread::Builder::new().spawn_scoped(scope, move || {
             if let Ok((to_workers, first, stream)) = start_rx.recv() {
-                feed(&to_workers, first, stream);
+                feed(&to_workers, first, stream, batch);
             }
         });
         let mut to_workers: Vec<SyncSender<Vec<S::Item>>> = Vec::with_capacity(threads);
@@ -158,7 +158,12 @@ type Start<S> = (
 );
 
 /// The reading thread: the stream in batches, to the workers in turn.
-fn feed<S: Iterator>(to_workers: &[SyncSender<Vec<S::Item>>], first: Vec<S::Item>, stream: S) {
+fn feed<S: Iterator>(
+    to_workers: &[SyncSender<Vec<S::Item>>],
+    first: Vec<S::Item>,
+    stream: S,
+    size: usize,
+) {
     if to_workers.is_empty() {
         return;
     }
@@ -167,11 +172,11 @@ fn feed<S: Iterator>(to_workers: &[SyncSender<Vec<S::Item>>], first: Vec<S::Item
         return;
     }
     next = (next + 1) % to_workers.len();
-    let mut batch = Vec::with_capacity(BATCH);
+    let mut batch = Vec::with_capacity(size);
     for item in stream {
         batch.push(item);
-        if batch.len() == BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+        if batch.len() == size {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(size));
             if to_workers[next].send(full).is_err() {
                 return;
             }

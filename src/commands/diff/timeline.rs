@@ -108,6 +108,11 @@ pub(super) fn timeline(
     Ok(ExitStatus::Success)
 }
 
+/// Tickets per batch once the input has ended: a ticket's timeline is
+/// about 200 bytes an event as JSON, so that the batches in flight stay
+/// small however many events a ticket has.
+const TICKETS_PER_BATCH: usize = 8;
+
 /// Each ticket's timeline in ticket order, built on `threads` workers, and
 /// written there too when the format needs nothing from the timeline
 /// before (JSON lines): the part of the run left once the input has ended.
@@ -128,16 +133,22 @@ fn write_timelines(
             });
             (buf, counts)
         };
-        return pipeline::in_order(tickets, threads, work, |(buf, counts)| {
-            if let Some((out_of_order, gaps)) = counts {
-                totals.out_of_order += out_of_order;
-                totals.gaps += gaps;
-            }
-            Ok(out.write_all(&buf)?)
-        });
+        return pipeline::in_order(
+            tickets,
+            TICKETS_PER_BATCH,
+            threads,
+            work,
+            |(buf, counts)| {
+                if let Some((out_of_order, gaps)) = counts {
+                    totals.out_of_order += out_of_order;
+                    totals.gaps += gaps;
+                }
+                Ok(out.write_all(&buf)?)
+            },
+        );
     }
     let work = |ticket: usize| finished.timeline(ticket);
-    pipeline::in_order(tickets, threads, work, |t| {
+    pipeline::in_order(tickets, TICKETS_PER_BATCH, threads, work, |t| {
         if let Some(t) = t {
             totals.out_of_order += t.out_of_order;
             totals.gaps += t.gaps.len();
