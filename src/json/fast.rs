@@ -13,6 +13,7 @@
 //! `fast` fuzz target check exactly that.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use serde::de::IgnoredAny;
 use serde_json::{Number, Value};
@@ -43,20 +44,36 @@ pub trait FastFill<'a>: Default {
     fn fill(&mut self, c: &mut Cursor<'a>) -> Option<()>;
 }
 
+/// The most bitmap words a thread keeps for its next read (those of a
+/// 64 KiB text): a record's bitmap is reused, not allocated, but one huge
+/// record does not leave every thread holding its size.
+const KEPT_WORDS: usize = 1024;
+
+thread_local! {
+    /// The storage of this thread's last quotes bitmap.
+    static WORDS: Cell<Vec<u64>> = const { Cell::new(Vec::new()) };
+}
+
 /// Reads `text` as a `T` when it is in the simple form this reader knows,
 /// with nothing but spaces around the value; `None` means "ask
 /// serde_json", never "invalid".
 pub fn read<'a, T: FastRead<'a>>(text: &'a str) -> Option<T> {
     let mut c = Cursor {
         text,
-        quotes: Quotes::of(text.as_bytes())?,
+        quotes: Quotes::of(text.as_bytes(), WORDS.take())?,
         pos: 0,
         depth: 0,
     };
     c.ws();
-    let value = T::fast(&mut c)?;
-    c.ws();
-    (c.pos == text.len()).then_some(value)
+    let value = T::fast(&mut c).filter(|_| {
+        c.ws();
+        c.pos == text.len()
+    });
+    let words = c.quotes.into_words();
+    if words.capacity() <= KEPT_WORDS {
+        WORDS.set(words);
+    }
+    value
 }
 
 impl<'a> Cursor<'a> {

@@ -11,10 +11,12 @@ pub struct Quotes {
 
 impl Quotes {
     /// The quotes of `bytes`, or `None` when it has a backslash or a byte
-    /// below 0x20.
-    pub fn of(bytes: &[u8]) -> Option<Quotes> {
+    /// below 0x20. The bitmap is written into `words` (emptied first), so
+    /// that a reader can hand the storage of the last one back.
+    pub fn of(bytes: &[u8], mut words: Vec<u64>) -> Option<Quotes> {
         let (blocks, tail) = bytes.as_chunks::<64>();
-        let mut words = Vec::with_capacity(blocks.len() + 1);
+        words.clear();
+        words.reserve(blocks.len() + 1);
         let avx2 = crate::simd::avx2();
         for block in blocks {
             words.push(block_quotes(block, avx2)?);
@@ -26,6 +28,11 @@ impl Quotes {
             words.push(block_quotes(&last, avx2)?);
         }
         Some(Quotes { words })
+    }
+
+    /// The bitmap's storage, for the next text.
+    pub fn into_words(self) -> Vec<u64> {
+        self.words
     }
 
     /// The first quote at or after `from`.
@@ -148,7 +155,7 @@ mod tests {
             0..300,
         )) {
             let bad = bytes.iter().any(|&b| b < 0x20 || b == b'\\');
-            let found = Quotes::of(&bytes);
+            let found = Quotes::of(&bytes, vec![u64::MAX; 3]);
             prop_assert_eq!(found.is_none(), bad);
             if let Some(q) = found {
                 let want: Vec<usize> = bytes.iter().enumerate().filter(|(_, b)| **b == b'"').map(|(i, _)| i).collect();
