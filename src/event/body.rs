@@ -93,7 +93,7 @@ pub(super) fn read_body(
         Some(TICKET_MESSAGE) => Body::TicketMessage(TicketMessage::read(event, path, issues)),
         Some(NOTIFICATION_APPROVE) => Body::Approval(Approval::read(event, path, issues)),
         _ => Body::Other {
-            keys: event.keys.iter().map(|k| k.to_string()).collect(),
+            keys: event.keys.iter().map(str::to_string).collect(),
         },
     }
 }

@@ -226,7 +226,10 @@ mod tests {
         let Some(Nested::Value(event)) = doc.event else {
             panic!()
         };
-        assert_eq!(event.keys, ["object", "old_object", "zz"]);
+        assert_eq!(
+            event.keys.iter().collect::<Vec<_>>(),
+            ["object", "old_object", "zz"]
+        );
         let Some(Nested::Value(object)) = event.object else {
             panic!()
         };

@@ -80,6 +80,38 @@ pub fn last_wins(members: &mut Vec<(Cow<'_, str>, Value)>) {
     });
 }
 
+/// How many of an object's keys [`Keys`] holds in place.
+const INLINE_KEYS: usize = 4;
+
+/// An object's keys in order: the first few in place (an event object has
+/// two or three), any more on the heap, so that recording them costs a
+/// usual record no allocation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Keys<'a> {
+    first: [Cow<'a, str>; INLINE_KEYS],
+    len: usize,
+    more: Vec<Cow<'a, str>>,
+}
+
+impl<'a> Keys<'a> {
+    pub fn push(&mut self, key: Cow<'a, str>) {
+        match self.first.get_mut(self.len) {
+            Some(slot) => {
+                *slot = key;
+                self.len += 1;
+            }
+            None => self.more.push(key),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.first[..self.len]
+            .iter()
+            .chain(&self.more)
+            .map(|k| k.as_ref())
+    }
+}
+
 /// Defines a struct of lenient fields and a map visitor that fills them:
 /// duplicate keys keep the last value (as a JSON object would), unknown keys
 /// are skipped (or, with `rest`, kept whole), and with `keys` every key is
@@ -103,7 +135,7 @@ macro_rules! lenient_struct {
         #[derive(Clone, Debug, Default, PartialEq)]
         pub struct $name<'a> {
             $(pub $field: Option<$ty>,)*
-            $(pub $keys: Vec<Cow<'a, str>>,)?
+            $(pub $keys: $crate::json::Keys<'a>,)?
             $(pub $rest: Vec<(Cow<'a, str>, Value)>,)?
             _borrow: PhantomData<&'a ()>,
         }
@@ -181,6 +213,16 @@ pub fn lazy<'a, T: Deserialize<'a> + FastRead<'a>>(text: Option<&JsonText<'a>>) 
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn keys_keep_their_order_past_the_inline_ones() {
+        let mut keys = Keys::default();
+        let names = ["a", "b", "c", "d", "e", "f"];
+        for (n, name) in names.iter().enumerate() {
+            keys.push(Cow::Borrowed(*name));
+            assert_eq!(keys.iter().collect::<Vec<_>>(), names[..=n]);
+        }
+    }
 
     #[test]
     fn last_wins_keeps_first_places_and_last_values() {

@@ -13,7 +13,7 @@ mod scalar;
 
 pub use fast::{Cursor, FastFill, FastRead, JsonText, read as read_fast};
 pub(crate) use lenient::lenient_struct;
-pub use lenient::{Key, last_wins, lazy, set};
+pub use lenient::{Key, Keys, last_wins, lazy, set};
 pub(crate) use nested::wrong_scalars;
 pub use nested::{Nested, NestedList};
 pub use scalar::{Kind, Scalar};
