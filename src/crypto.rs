@@ -4,7 +4,7 @@
 
 use aes::Aes256;
 use aes::cipher::block_padding::{NoPadding, Pkcs7};
-use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
+use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyIvInit};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
@@ -134,11 +134,10 @@ pub fn decrypt_raw(key: &Secret, mut raw: Vec<u8>) -> Result<Vec<u8>, DecryptErr
     if !len.is_multiple_of(BLOCK) {
         return Err(DecryptError::NotBlockMultiple { len });
     }
-    let aes_key = derive_key(key);
     let mut iv = [0u8; BLOCK];
     iv.copy_from_slice(&raw[..BLOCK]);
     let body = &mut raw[BLOCK..];
-    cbc::Decryptor::<Aes256>::new(&aes_key.into(), &iv.into())
+    cbc::Decryptor::inner_iv_init(key.aes_decryption().clone(), &iv.into())
         .decrypt_padded::<NoPadding>(body)
         .map_err(|_| DecryptError::NotBlockMultiple { len })?;
     let Some(unpadded) = pkcs7_len(body) else {

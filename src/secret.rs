@@ -4,6 +4,8 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+use aes::Aes256Dec;
+use aes::cipher::KeyInit;
 use sha2::{Digest, Sha256};
 
 use subtle::ConstantTimeEq;
@@ -16,6 +18,9 @@ pub struct Secret {
     /// The value's SHA-256 (the AES key an Encrypt Key stands for),
     /// computed once rather than for every record.
     sha256: OnceLock<[u8; 32]>,
+    /// The AES-256 decryption rounds of that key, expanded once: a
+    /// record's decryption starts from a copy.
+    aes_dec: OnceLock<Aes256Dec>,
 }
 
 impl Secret {
@@ -23,6 +28,7 @@ impl Secret {
         Secret {
             value: value.into(),
             sha256: OnceLock::new(),
+            aes_dec: OnceLock::new(),
         }
     }
 
@@ -35,6 +41,12 @@ impl Secret {
     pub fn sha256(&self) -> &[u8; 32] {
         self.sha256
             .get_or_init(|| Sha256::digest(self.value.as_bytes()).into())
+    }
+
+    /// The AES-256 decryption key schedule of the secret's SHA-256.
+    pub fn aes_decryption(&self) -> &Aes256Dec {
+        self.aes_dec
+            .get_or_init(|| Aes256Dec::new(&(*self.sha256()).into()))
     }
 
     /// Constant-time comparison with a value taken from a payload.
@@ -67,6 +79,7 @@ mod tests {
         assert_eq!(format!("{:?}", Some(s.clone())), "Some([redacted])");
         assert_eq!(s.expose(), "hunter2");
         let _ = s.sha256();
+        let _ = s.aes_decryption();
         assert_eq!(format!("{:?}", Some(s.clone())), "Some([redacted])");
     }
 
