@@ -17,20 +17,20 @@ pub fn run(
 ) -> anyhow::Result<ExitStatus> {
     // Workers decrypt and lay out each record; the output is written in
     // input order.
-    let work = |item: Item| -> Result<Vec<u8>, RecordError> {
+    let work = |bytes: &mut Vec<u8>, item: Item| -> Result<(), RecordError> {
         let record = decode(item, settings)?;
-        let mut bytes = if args.pretty {
-            // A Value always serializes.
-            serde_json::to_vec_pretty(record.value()?).unwrap_or_default()
+        if args.pretty {
+            // A Value always serializes, and into a Vec.
+            let _ = serde_json::to_writer_pretty(&mut *bytes, record.value()?);
         } else {
-            record.plaintext_bytes().to_vec()
-        };
+            bytes.extend_from_slice(record.plaintext_bytes());
+        }
         bytes.push(b'\n');
-        Ok(bytes)
+        Ok(())
     };
-    let consume = |result: Result<Vec<u8>, RecordError>| -> anyhow::Result<()> {
+    let consume = |bytes: &[u8], result: Result<(), RecordError>| -> anyhow::Result<()> {
         match result {
-            Ok(bytes) => out.write_all(&bytes)?,
+            Ok(()) => out.write_all(bytes)?,
             Err(e) => report.error(&e),
         }
         Ok(())

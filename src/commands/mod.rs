@@ -45,9 +45,9 @@ pub fn each_record<W, R, C>(
     consume: C,
 ) -> anyhow::Result<()>
 where
-    W: Fn(Item) -> R + Sync,
+    W: Fn(&mut Vec<u8>, Item) -> R + Sync,
     R: Send,
-    C: FnMut(R) -> anyhow::Result<()>,
+    C: FnMut(&[u8], R) -> anyhow::Result<()>,
 {
     pipeline::ordered(
         Input::from_args(files),

@@ -37,8 +37,6 @@ enum Outcome {
         /// a table, the warnings; else none). The event itself stays on
         /// the worker.
         issues: Vec<Issue>,
-        /// The record rendered on the worker.
-        rendered: Vec<u8>,
     },
 }
 
@@ -87,7 +85,7 @@ pub fn run(
     });
     let table = (settings.output == OutputFormat::Table)
         .then(|| TableRenderer::new(settings.style.clone()));
-    let work = |item: Item| -> Outcome {
+    let work = |bytes: &mut Vec<u8>, item: Item| -> Outcome {
         let found = match settle(item, Detail::Full) {
             Settled::Event(location, event) => Ok((location, false, event)),
             Settled::Payload(payload) => full_event(payload, settings),
@@ -101,12 +99,11 @@ pub fn run(
             encrypted,
             event: &event,
         };
-        let mut bytes = Vec::with_capacity(if json.is_some() { 2048 } else { 6144 });
         if let Some(json) = &json {
-            json.write_line(&mut bytes, &parsed);
+            json.write_line(bytes, &parsed);
         } else if let Some(table) = &table {
             // Writing to a Vec cannot fail.
-            let _ = table.record(&mut bytes, &parsed);
+            let _ = table.record(bytes, &parsed);
         }
         let event_type = EventType::of(&event);
         let issues = if args.strict {
@@ -120,13 +117,12 @@ pub fn run(
             location,
             event_type,
             issues,
-            rendered: bytes,
         }
     };
     let mut summary = Summary::default();
     let mut deviations = 0usize;
-    let consume = |outcome: Outcome| -> anyhow::Result<()> {
-        let (location, event_type, issues, rendered) = match outcome {
+    let consume = |rendered: &[u8], outcome: Outcome| -> anyhow::Result<()> {
+        let (location, event_type, issues) = match outcome {
             Outcome::Bad(e) => {
                 summary.bad += 1;
                 report.error(&e);
@@ -136,11 +132,10 @@ pub fn run(
                 location,
                 event_type,
                 issues,
-                rendered,
-            } => (location, event_type, issues, rendered),
+            } => (location, event_type, issues),
         };
         summary.count(event_type.as_str());
-        render.rendered(out, &rendered)?;
+        render.rendered(out, rendered)?;
         for issue in &issues {
             if args.strict {
                 deviations += 1;

@@ -74,10 +74,10 @@ enum RowsOutcome {
         location: Location,
         event: Box<Event>,
     },
-    /// For NDJSON: the rows already rendered on the worker, and their
-    /// counts (the event itself stays and is freed on its own thread).
+    /// For NDJSON: the rows already rendered on the worker (the bytes
+    /// handed on beside this), and their counts (the event itself stays
+    /// and is freed on its own thread).
     Rendered {
-        bytes: Vec<u8>,
         rows: usize,
         changed: usize,
     },
@@ -94,7 +94,7 @@ fn rows(
     let json = (settings.output == OutputFormat::Json).then(|| DiffJson {
         style: settings.style.clone(),
     });
-    let work = |item: Item| -> RowsOutcome {
+    let work = |bytes: &mut Vec<u8>, item: Item| -> RowsOutcome {
         let found = match settle(item, Detail::State) {
             Settled::Event(location, event) => Ok((location, event)),
             Settled::Payload(payload) => update_event(payload, settings),
@@ -111,11 +111,9 @@ fn rows(
                 _,
             ) => RowsOutcome::NoOldObject(location),
             (Body::TicketUpdated { .. }, Some(json)) => {
-                let mut bytes = Vec::with_capacity(1024);
-                for_each_row(&location, &event, |row| json.write_row(&mut bytes, row));
+                for_each_row(&location, &event, |row| json.write_row(bytes, row));
                 let transitions = event.transitions();
                 RowsOutcome::Rendered {
-                    bytes,
                     rows: transitions.len(),
                     changed: transitions.iter().filter(|t| t.changed).count(),
                 }
@@ -125,7 +123,7 @@ fn rows(
         }
     };
     let mut totals = RowTotals::default();
-    let consume = |outcome: RowsOutcome| -> anyhow::Result<()> {
+    let consume = |bytes: &[u8], outcome: RowsOutcome| -> anyhow::Result<()> {
         match outcome {
             RowsOutcome::Bad(e) => report.error(&e),
             RowsOutcome::Skipped(event_type) => totals.skipped.add(&event_type),
@@ -134,15 +132,11 @@ fn rows(
                 totals.without_old_object += 1;
                 report.warning(&location, "no event.old_object: nothing to diff");
             }
-            RowsOutcome::Rendered {
-                bytes,
-                rows,
-                changed,
-            } => {
+            RowsOutcome::Rendered { rows, changed } => {
                 totals.updates += 1;
                 totals.rows += rows;
                 totals.changed += changed;
-                out.write_all(&bytes)?;
+                out.write_all(bytes)?;
             }
             RowsOutcome::Event { location, event } => {
                 totals.updates += 1;

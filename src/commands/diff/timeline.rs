@@ -38,7 +38,7 @@ pub(super) fn timeline(
     // JSON has no column for the source: only a table keeps it.
     let mut timelines = Timelines::new(settings.output == OutputFormat::Table);
     let keys = timelines.keys();
-    let work = |item: Item| -> TimelineOutcome {
+    let work = |_: &mut Vec<u8>, item: Item| -> TimelineOutcome {
         let found = match settle(item, Detail::State) {
             Settled::Event(location, event) => Ok((location, event)),
             Settled::Payload(payload) => state_event(payload, settings),
@@ -64,7 +64,7 @@ pub(super) fn timeline(
         }
     };
     let mut totals = TimelineTotals::default();
-    let consume = |outcome: TimelineOutcome| -> anyhow::Result<()> {
+    let consume = |_: &[u8], outcome: TimelineOutcome| -> anyhow::Result<()> {
         match outcome {
             TimelineOutcome::Bad(e) => report.error(&e),
             TimelineOutcome::Skipped(event_type) => totals.skipped.add(&event_type),
@@ -125,30 +125,22 @@ fn write_timelines(
 ) -> anyhow::Result<()> {
     let tickets = 0..finished.len();
     if let Some(text) = render.stateless_timelines() {
-        let work = |ticket: usize| {
-            let mut buf = Vec::new();
-            let counts = finished.timeline(ticket).map(|t| {
-                text.write_timeline(&mut buf, &t);
+        let work = |buf: &mut Vec<u8>, ticket: usize| {
+            finished.timeline(ticket).map(|t| {
+                text.write_timeline(buf, &t);
                 (t.out_of_order, t.gaps.len())
-            });
-            (buf, counts)
+            })
         };
-        return pipeline::in_order(
-            tickets,
-            TICKETS_PER_BATCH,
-            threads,
-            work,
-            |(buf, counts)| {
-                if let Some((out_of_order, gaps)) = counts {
-                    totals.out_of_order += out_of_order;
-                    totals.gaps += gaps;
-                }
-                Ok(out.write_all(&buf)?)
-            },
-        );
+        return pipeline::in_order(tickets, TICKETS_PER_BATCH, threads, work, |buf, counts| {
+            if let Some((out_of_order, gaps)) = counts {
+                totals.out_of_order += out_of_order;
+                totals.gaps += gaps;
+            }
+            Ok(out.write_all(buf)?)
+        });
     }
-    let work = |ticket: usize| finished.timeline(ticket);
-    pipeline::in_order(tickets, TICKETS_PER_BATCH, threads, work, |t| {
+    let work = |_: &mut Vec<u8>, ticket: usize| finished.timeline(ticket);
+    pipeline::in_order(tickets, TICKETS_PER_BATCH, threads, work, |_, t| {
         if let Some(t) = t {
             totals.out_of_order += t.out_of_order;
             totals.gaps += t.gaps.len();
