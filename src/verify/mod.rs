@@ -9,6 +9,7 @@ pub mod diagnosis;
 mod imitate;
 pub mod request;
 pub mod sign;
+mod timestamp;
 pub mod verdict;
 
 pub use checks::{NODE_NOTE, is_compact, verify, verify_decoded};
