@@ -1,10 +1,12 @@
 //! Helpers shared by the integration tests: the real binary, fixture paths,
 //! the official Python and Node SDKs used as oracles, ([`ws_server`]) a
-//! scripted long-connection server, ([`handlers`]) real webhook handlers and
-//! ([`platform`]) the requests the platform sends them.
+//! scripted long-connection server, ([`handlers`]) real webhook handlers,
+//! ([`platform`]) the requests the platform sends them and ([`hostile`]) the
+//! runs and checks of the hostile catalogue.
 #![allow(dead_code)]
 
 pub mod handlers;
+pub mod hostile;
 pub mod peer;
 pub mod platform;
 pub mod ws_server;
