@@ -1,10 +1,11 @@
 //! Helpers shared by the integration tests: the real binary, fixture paths,
 //! the official Python and Node SDKs used as oracles, ([`ws_server`]) a
 //! scripted long-connection server, ([`handlers`]) real webhook handlers,
-//! ([`platform`]) the requests the platform sends them and ([`hostile`]) the
-//! runs and checks of the hostile catalogue.
+//! ([`platform`]) the requests the platform sends them, ([`hostile`]) the
+//! runs and checks of the hostile catalogue and ([`diff`]) those of `diff`.
 #![allow(dead_code)]
 
+pub mod diff;
 pub mod handlers;
 pub mod hostile;
 pub mod peer;
