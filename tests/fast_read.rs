@@ -51,6 +51,21 @@ fn reads_every_plain_fixture_as_serde_json_does() {
     assert!(read >= 40, "the fast reader read only {read} texts");
 }
 
+/// A repeated key's object replaces the one before it whole, as serde_json
+/// reads it, where the fast reader fills objects in place too.
+#[test]
+fn a_repeated_object_replaces_the_one_before() {
+    for text in [
+        r#"{"schema":"2.0","event":{"object":{"status":1,"stage":2},"object":{"status":3}}}"#,
+        r#"{"schema":"2.0","event":{"object":{"status":1}},"event":{"type":"x","old_object":{"stage":1}}}"#,
+        r#"{"schema":"2.0","header":{"event_id":"a","token":"t"},"header":{"event_id":"b"}}"#,
+        r#"{"schema":"2.0","event":{"object":{"status":1}},"event":7}"#,
+        r#"{"schema":"2.0","event":7,"event":{"object":{"status":1}}}"#,
+    ] {
+        assert!(agrees::<RawDoc>(text), "not read fast: {text}");
+    }
+}
+
 #[test]
 fn leaves_escapes_floats_signs_and_depth_to_serde_json() {
     for text in [

@@ -48,8 +48,10 @@ impl Event {
 
     /// Reads an event from text known to be UTF-8 (a decrypted record's).
     pub fn from_text_with(text: &str, detail: Detail) -> Result<Event, EventError> {
-        let raw = RawDoc::read(text).map_err(|e| EventError::Malformed(e.to_string()))?;
-        Event::from_raw(&raw, detail).map_err(|_| EventError::NotAnEvent(NotAnEvent))
+        let mut slot = None;
+        let raw =
+            RawDoc::read_in(text, &mut slot).map_err(|e| EventError::Malformed(e.to_string()))?;
+        Event::from_raw(raw, detail).map_err(|_| EventError::NotAnEvent(NotAnEvent))
     }
 
     /// Reads an event, with tickets read to the given detail.
@@ -58,12 +60,13 @@ impl Event {
         // or the decryption); checking it once with SIMD lets serde_json
         // skip its own check of every string. Anything else keeps
         // serde_json's message for where the bad byte is.
-        let raw: RawDoc = match simdutf8::basic::from_utf8(bytes) {
-            Ok(text) => RawDoc::read(text),
-            Err(_) => serde_json::from_slice(bytes),
+        let mut slot = None;
+        let raw: &RawDoc = match simdutf8::basic::from_utf8(bytes) {
+            Ok(text) => RawDoc::read_in(text, &mut slot),
+            Err(_) => serde_json::from_slice(bytes).map(|doc| &*slot.insert(doc)),
         }
         .map_err(|e| EventError::Malformed(e.to_string()))?;
-        Event::from_raw(&raw, detail).map_err(|_| EventError::NotAnEvent(NotAnEvent))
+        Event::from_raw(raw, detail).map_err(|_| EventError::NotAnEvent(NotAnEvent))
     }
 
     /// The one way a command reads a record's event: from its plaintext

@@ -182,14 +182,19 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawOld<'a> {
 }
 
 impl<'a> RawDoc<'a> {
-    /// Reads a document: the fast reader when it knows the text's form
-    /// ([`crate::json::read_fast`]), serde_json otherwise. Both read the
-    /// same text into the same document.
-    pub fn read(text: &'a str) -> serde_json::Result<RawDoc<'a>> {
-        match crate::json::read_fast(text) {
-            Some(doc) => Ok(doc),
-            None => serde_json::from_str(text),
+    /// Reads a document into `slot`: the fast reader when it knows the
+    /// text's form ([`crate::json::read_fast_into`], which fills the
+    /// document where it lies), serde_json otherwise. Both read the same
+    /// text into the same document.
+    pub fn read_in<'s>(
+        text: &'a str,
+        slot: &'s mut Option<RawDoc<'a>>,
+    ) -> serde_json::Result<&'s RawDoc<'a>> {
+        if crate::json::read_fast_into(text, slot).is_none() {
+            *slot = Some(serde_json::from_str(text)?);
         }
+        slot.as_ref()
+            .ok_or_else(|| serde::de::Error::custom("no document was read"))
     }
 }
 

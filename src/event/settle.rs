@@ -35,12 +35,13 @@ impl Event {
             return Some(Plain::Wrapper(probe));
         }
         let text = simdutf8::basic::from_utf8(bytes).ok()?;
-        let raw = RawDoc::read(text).ok()?;
-        let probe = Probe::decide(members(&raw));
+        let mut slot = None;
+        let raw = RawDoc::read_in(text, &mut slot).ok()?;
+        let probe = Probe::decide(members(raw));
         if probe.shape() != Shape::Plain {
             return Some(Plain::Wrapper(probe));
         }
-        Event::boxed_from_raw(&raw, detail).ok().map(Plain::Event)
+        Event::boxed_from_raw(raw, detail).ok().map(Plain::Event)
     }
 }
 

@@ -37,6 +37,14 @@ pub trait FastRead<'a>: Sized {
     /// Reads the value at the cursor (after any whitespace before it), or
     /// `None` when this reader leaves it to serde_json.
     fn fast(c: &mut Cursor<'a>) -> Option<Self>;
+
+    /// Reads the value at the cursor into `slot`, as
+    /// `*slot = Some(Self::fast(c)?)` does; a large value filled where it
+    /// lies (a [`Nested`] object) is not moved there.
+    fn fast_into(slot: &mut Option<Self>, c: &mut Cursor<'a>) -> Option<()> {
+        *slot = Some(Self::fast(c)?);
+        Some(())
+    }
 }
 
 /// An object read into a value made beforehand (a boxed one, in place).
@@ -58,6 +66,15 @@ thread_local! {
 /// with nothing but spaces around the value; `None` means "ask
 /// serde_json", never "invalid".
 pub fn read<'a, T: FastRead<'a>>(text: &'a str) -> Option<T> {
+    let mut slot = None;
+    read_into(text, &mut slot)?;
+    slot
+}
+
+/// [`read`] into `slot`, where a large value is filled in place
+/// ([`FastRead::fast_into`]) rather than moved there. On `None` the slot
+/// holds whatever was read up to where the reader gave up.
+pub fn read_into<'a, T: FastRead<'a>>(text: &'a str, slot: &mut Option<T>) -> Option<()> {
     let mut c = Cursor {
         text,
         quotes: Quotes::of(text.as_bytes(), WORDS.take())?,
@@ -65,7 +82,7 @@ pub fn read<'a, T: FastRead<'a>>(text: &'a str) -> Option<T> {
         depth: 0,
     };
     c.ws();
-    let value = T::fast(&mut c).filter(|_| {
+    let read = T::fast_into(slot, &mut c).filter(|()| {
         c.ws();
         c.pos == text.len()
     });
@@ -73,7 +90,7 @@ pub fn read<'a, T: FastRead<'a>>(text: &'a str) -> Option<T> {
     if words.capacity() <= KEPT_WORDS {
         WORDS.set(words);
     }
-    value
+    read
 }
 
 impl<'a> Cursor<'a> {
@@ -318,7 +335,7 @@ impl<'a, T: FastFill<'a>> FastRead<'a> for Nested<T> {
     fn fast(c: &mut Cursor<'a>) -> Option<Self> {
         match c.kind()? {
             Kind::Object => {
-                let mut value = Box::<T>::default();
+                let mut value = T::default();
                 value.fill(c)?;
                 Some(Nested::Value(value))
             }
@@ -326,6 +343,23 @@ impl<'a, T: FastFill<'a>> FastRead<'a> for Nested<T> {
                 c.wrong()?;
                 Some(Nested::Wrong(kind))
             }
+        }
+    }
+
+    fn fast_into(slot: &mut Option<Self>, c: &mut Cursor<'a>) -> Option<()> {
+        if c.kind()? != Kind::Object {
+            *slot = Some(Self::fast(c)?);
+            return Some(());
+        }
+        // A repeated key's object replaces the one before, as serde_json
+        // reads it: filled from empty.
+        match slot {
+            Some(Nested::Value(value)) => *value = T::default(),
+            _ => *slot = Some(Nested::Value(T::default())),
+        }
+        match slot {
+            Some(Nested::Value(value)) => value.fill(c),
+            _ => None,
         }
     }
 }

@@ -175,6 +175,17 @@ macro_rules! lenient_struct {
                 $crate::json::FastFill::fill(&mut out, c)?;
                 Some(out)
             }
+
+            fn fast_into(slot: &mut Option<Self>, c: &mut $crate::json::Cursor<'a>) -> Option<()> {
+                let out = match slot {
+                    Some(out) => {
+                        *out = $name::default();
+                        out
+                    }
+                    None => slot.insert($name::default()),
+                };
+                $crate::json::FastFill::fill(out, c)
+            }
         }
 
         impl<'a> $crate::json::FastFill<'a> for $name<'a> {
@@ -182,7 +193,7 @@ macro_rules! lenient_struct {
                 let out = self;
                 c.object(|c, key| {
                     match key {
-                        $($json => out.$field = Some($crate::json::FastRead::fast(c)?),)*
+                        $($json => $crate::json::FastRead::fast_into(&mut out.$field, c)?,)*
                         _ => {
                             lenient_struct!(@fast_other c, key, out $(, $rest)?);
                         }

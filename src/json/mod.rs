@@ -11,7 +11,9 @@ mod nested;
 mod quotes;
 mod scalar;
 
-pub use fast::{Cursor, FastFill, FastRead, JsonText, read as read_fast};
+pub use fast::{
+    Cursor, FastFill, FastRead, JsonText, read as read_fast, read_into as read_fast_into,
+};
 pub(crate) use lenient::lenient_struct;
 pub use lenient::{Key, Keys, last_wins, lazy, set};
 pub(crate) use nested::wrong_scalars;

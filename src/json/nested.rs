@@ -12,9 +12,10 @@ use super::scalar::Kind;
 /// An object the model reads into `T`, or whatever else stood there.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Nested<T> {
-    /// Boxed: the structs are large, and moving them by value through
-    /// serde's visitors cost more than the allocation.
-    Value(Box<T>),
+    /// In place, not boxed: the fast reader fills it where it lies (see
+    /// [`super::FastRead::fast_into`]), and a record's few objects cost no
+    /// allocation each.
+    Value(T),
     Wrong(Kind),
 }
 
@@ -66,8 +67,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for NestedVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        T::deserialize(de::value::MapAccessDeserializer::new(map))
-            .map(|v| Nested::Value(Box::new(v)))
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Nested::Value)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
