@@ -2,7 +2,8 @@
 //! the official Python and Node SDKs used as oracles, ([`ws_server`]) a
 //! scripted long-connection server, ([`handlers`]) real webhook handlers,
 //! ([`platform`]) the requests the platform sends them, ([`hostile`]) the
-//! runs and checks of the hostile catalogue and ([`diff`]) those of `diff`.
+//! runs and checks of the hostile catalogue, ([`diff`]) those of `diff` and
+//! ([`verify`]) those of `verify`.
 #![allow(dead_code)]
 
 pub mod diff;
@@ -10,6 +11,7 @@ pub mod handlers;
 pub mod hostile;
 pub mod peer;
 pub mod platform;
+pub mod verify;
 pub mod ws_server;
 
 use std::path::{Path, PathBuf};
