@@ -2,13 +2,15 @@
 //! the official Python and Node SDKs used as oracles, ([`ws_server`]) a
 //! scripted long-connection server, ([`handlers`]) real webhook handlers,
 //! ([`platform`]) the requests the platform sends them, ([`hostile`]) the
-//! runs and checks of the hostile catalogue, ([`diff`]) those of `diff` and
-//! ([`verify`]) those of `verify`.
+//! runs and checks of the hostile catalogue, ([`diff`]) those of `diff`,
+//! ([`verify`]) those of `verify` and ([`listen`]) `listen`'s server and
+//! requests.
 #![allow(dead_code)]
 
 pub mod diff;
 pub mod handlers;
 pub mod hostile;
+pub mod listen;
 pub mod peer;
 pub mod platform;
 pub mod verify;
