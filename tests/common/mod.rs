@@ -3,14 +3,15 @@
 //! scripted long-connection server, ([`handlers`]) real webhook handlers,
 //! ([`platform`]) the requests the platform sends them, ([`hostile`]) the
 //! runs and checks of the hostile catalogue, ([`diff`]) those of `diff`,
-//! ([`verify`]) those of `verify` and ([`listen`]) `listen`'s server and
-//! requests.
+//! ([`verify`]) those of `verify`, ([`listen`]) `listen`'s server and
+//! requests, and ([`parse`]) `parse`'s JSON run.
 #![allow(dead_code)]
 
 pub mod diff;
 pub mod handlers;
 pub mod hostile;
 pub mod listen;
+pub mod parse;
 pub mod peer;
 pub mod platform;
 pub mod verify;
