@@ -4,12 +4,14 @@
 //! ([`platform`]) the requests the platform sends them, ([`hostile`]) the
 //! runs and checks of the hostile catalogue, ([`diff`]) those of `diff`,
 //! ([`verify`]) those of `verify`, ([`listen`]) `listen`'s server and
-//! requests, and ([`parse`]) `parse`'s JSON run.
+//! requests, ([`parse`]) `parse`'s JSON run, and ([`json_line`]) the
+//! generators and oracles of the JSON lines.
 #![allow(dead_code)]
 
 pub mod diff;
 pub mod handlers;
 pub mod hostile;
+pub mod json_line;
 pub mod listen;
 pub mod parse;
 pub mod peer;
