@@ -4,8 +4,9 @@
 //! ([`platform`]) the requests the platform sends them, ([`hostile`]) the
 //! runs and checks of the hostile catalogue, ([`diff`]) those of `diff`,
 //! ([`verify`]) those of `verify`, ([`listen`]) `listen`'s server and
-//! requests, ([`parse`]) `parse`'s JSON run, and ([`json_line`]) the
-//! generators and oracles of the JSON lines.
+//! requests, ([`parse`]) `parse`'s JSON run, ([`json_line`]) the
+//! generators and oracles of the JSON lines, and ([`properties`]) the
+//! generated records of the splitter's properties.
 #![allow(dead_code)]
 
 pub mod diff;
@@ -16,6 +17,7 @@ pub mod listen;
 pub mod parse;
 pub mod peer;
 pub mod platform;
+pub mod properties;
 pub mod verify;
 pub mod ws_server;
 
