@@ -68,6 +68,22 @@ pub enum Settled {
     Payload(Result<Payload, RecordError>),
 }
 
+impl Settled {
+    /// The record's event and where it is from: the one parse's, or
+    /// `general`'s from the payload when that parse did not settle it.
+    pub fn event_or(
+        self,
+        general: impl FnOnce(
+            Result<Payload, RecordError>,
+        ) -> Result<(Location, Box<Event>), RecordError>,
+    ) -> Result<(Location, Box<Event>), RecordError> {
+        match self {
+            Settled::Event(location, event) => Ok((location, event)),
+            Settled::Payload(payload) => general(payload),
+        }
+    }
+}
+
 /// Settles a record from the stream: a plain one-line record left
 /// unchecked is read once ([`Event::from_plain`]), into its event or,
 /// when it wraps another, its payload; everything else becomes a payload

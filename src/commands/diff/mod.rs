@@ -12,7 +12,7 @@ mod timeline;
 use super::{Reporter, each_record, event_type_name, records};
 use crate::cli::{DiffArgs, OutputFormat};
 use crate::diagnostics;
-use crate::event::{Body, Detail, Event, EventError, Settled, settle};
+use crate::event::{Body, Detail, Event, EventError, settle};
 use crate::exit::ExitStatus;
 use crate::golden::{self, DEFAULT_IGNORES, IgnorePath};
 use crate::input::{Location, RecordError};
@@ -95,10 +95,7 @@ fn rows(
         style: settings.style.clone(),
     });
     let work = |bytes: &mut Vec<u8>, item: Item| -> RowsOutcome {
-        let found = match settle(item, Detail::State) {
-            Settled::Event(location, event) => Ok((location, event)),
-            Settled::Payload(payload) => update_event(payload, settings),
-        };
+        let found = settle(item, Detail::State).event_or(|p| update_event(p, settings));
         let (location, event) = match found {
             Ok(found) => found,
             Err(e) => return RowsOutcome::Bad(e),

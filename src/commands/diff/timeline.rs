@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::note_skipped;
 use crate::cli::OutputFormat;
 use crate::commands::{Reporter, each_record, event_type_name};
-use crate::event::{Body, Detail, Event, Settled, settle};
+use crate::event::{Body, Detail, Event, settle};
 use crate::exit::ExitStatus;
 use crate::input::{Location, RecordError};
 use crate::pipeline::{self, Item};
@@ -39,10 +39,7 @@ pub(super) fn timeline(
     let mut timelines = Timelines::new(settings.output == OutputFormat::Table);
     let keys = timelines.keys();
     let work = |_: &mut Vec<u8>, item: Item| -> TimelineOutcome {
-        let found = match settle(item, Detail::State) {
-            Settled::Event(location, event) => Ok((location, event)),
-            Settled::Payload(payload) => state_event(payload, settings),
-        };
+        let found = settle(item, Detail::State).event_or(|p| state_event(p, settings));
         let (location, event) = match found {
             Ok(found) => found,
             Err(e) => return TimelineOutcome::Bad(e),
