@@ -162,10 +162,6 @@ fn full_event(
     settings: &Settings,
 ) -> Result<(Location, bool, Box<Event>), RecordError> {
     let record = payload.and_then(|p| p.decode(settings.encrypt_key.as_ref()))?;
-    let event = Event::of_record(&record, Detail::Full)?;
-    Ok((
-        record.location().clone(),
-        record.encrypted(),
-        Box::new(event),
-    ))
+    let event = Event::boxed_of_record(&record, Detail::Full)?;
+    Ok((record.location().clone(), record.encrypted(), event))
 }

@@ -48,10 +48,24 @@ impl Event {
 
     /// Reads an event from text known to be UTF-8 (a decrypted record's).
     pub fn from_text_with(text: &str, detail: Detail) -> Result<Event, EventError> {
+        Event::text_with(text, detail, Event::from_raw)
+    }
+
+    /// [`Event::from_text_with`], boxed as the event is made (see
+    /// [`Event::boxed_from_raw`]).
+    pub fn boxed_from_text(text: &str, detail: Detail) -> Result<Box<Event>, EventError> {
+        Event::text_with(text, detail, Event::boxed_from_raw)
+    }
+
+    fn text_with<T>(
+        text: &str,
+        detail: Detail,
+        make: fn(&RawDoc<'_>, Detail) -> Result<T, NotAnEvent>,
+    ) -> Result<T, EventError> {
         let mut slot = None;
         let raw =
             RawDoc::read_in(text, &mut slot).map_err(|e| EventError::Malformed(e.to_string()))?;
-        Event::from_raw(raw, detail).map_err(|_| EventError::NotAnEvent(NotAnEvent))
+        make(raw, detail).map_err(|_| EventError::NotAnEvent(NotAnEvent))
     }
 
     /// Reads an event, with tickets read to the given detail.
@@ -77,9 +91,27 @@ impl Event {
         record: &crate::record::Record,
         detail: Detail,
     ) -> Result<Event, crate::input::RecordError> {
+        Event::of_record_with(record, detail, Event::from_text_with, |event| event)
+    }
+
+    /// [`Event::of_record`], boxed as the event is made (as the pipeline
+    /// hands it on).
+    pub fn boxed_of_record(
+        record: &crate::record::Record,
+        detail: Detail,
+    ) -> Result<Box<Event>, crate::input::RecordError> {
+        Event::of_record_with(record, detail, Event::boxed_from_text, Box::new)
+    }
+
+    fn of_record_with<T>(
+        record: &crate::record::Record,
+        detail: Detail,
+        text: fn(&str, Detail) -> Result<T, EventError>,
+        wrap: fn(Event) -> T,
+    ) -> Result<T, crate::input::RecordError> {
         match record.decrypted_text() {
-            Some(text) => Event::from_text_with(text, detail),
-            None => Event::from_slice_with(record.plaintext_bytes(), detail),
+            Some(decrypted) => text(decrypted, detail),
+            None => Event::from_slice_with(record.plaintext_bytes(), detail).map(wrap),
         }
         .map_err(|e| crate::input::RecordError::new(record.location().clone(), e.to_string()))
     }

@@ -165,11 +165,11 @@ fn update_event(
 ) -> Result<(Location, Box<Event>), RecordError> {
     let record = payload.and_then(|p| p.decode_unchecked(settings.encrypt_key.as_ref()))?;
     let event = match record.decrypted_text() {
-        Some(text) => Event::from_text_with(text, Detail::State),
-        None => Event::from_slice_with(record.plaintext_bytes(), Detail::State),
+        Some(text) => Event::boxed_from_text(text, Detail::State),
+        None => Event::from_slice_with(record.plaintext_bytes(), Detail::State).map(Box::new),
     };
     match event {
-        Ok(event) => Ok((record.location().clone(), Box::new(event))),
+        Ok(event) => Ok((record.location().clone(), event)),
         Err(EventError::Malformed(e)) if record.encrypted() => Err(not_json(record.location(), &e)),
         Err(e) => Err(RecordError::new(record.location().clone(), e.to_string())),
     }

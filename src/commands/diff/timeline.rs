@@ -153,6 +153,6 @@ fn state_event(
     settings: &Settings,
 ) -> Result<(Location, Box<Event>), RecordError> {
     let record = payload.and_then(|p| p.decode(settings.encrypt_key.as_ref()))?;
-    let event = Event::of_record(&record, Detail::State)?;
-    Ok((record.location().clone(), Box::new(event)))
+    let event = Event::boxed_of_record(&record, Detail::State)?;
+    Ok((record.location().clone(), event))
 }
