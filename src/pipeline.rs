@@ -22,6 +22,10 @@ const DEPTH: usize = 2;
 /// (a `parse` table is about 4 KB a record) does not pile up ahead of the
 /// writer and memory stays flat.
 const DONE_DEPTH: usize = 1;
+/// The most room a worker sets aside for a batch's output before it writes
+/// any: one batch of huge records does not make every later batch reserve
+/// as much.
+const MAX_ROOM: usize = 1 << 20;
 /// The most worker threads `-j` asks for (the help and the README say
 /// so): more would only cost memory and thread starts.
 pub const MAX_THREADS: usize = 1024;
@@ -127,10 +131,11 @@ where
             let work = &work;
             let started = std::thread::Builder::new().spawn_scoped(scope, move || {
                 // Room for the most a batch has written, and an eighth
-                // more: a batch's output grows into it, not by copies.
-                let mut room = 0;
+                // more (up to MAX_ROOM): a batch's output grows into it,
+                // not by copies.
+                let mut room: usize = 0;
                 for batch in batch_rx {
-                    let mut bytes = Vec::with_capacity(room + room / 8);
+                    let mut bytes = Vec::with_capacity((room + room / 8).min(MAX_ROOM));
                     let results = batch
                         .into_iter()
                         .map(|item| {
