@@ -108,7 +108,10 @@ fn rows(
                 _,
             ) => RowsOutcome::NoOldObject(location),
             (Body::TicketUpdated { .. }, Some(json)) => {
-                for_each_row(&location, &event, |row| json.write_row(bytes, row));
+                let mut shared = None;
+                for_each_row(&location, &event, |row| {
+                    json.write_event_row(bytes, row, &mut shared);
+                });
                 let transitions = event.transitions();
                 RowsOutcome::Rendered {
                     rows: transitions.len(),

@@ -2,6 +2,7 @@
 //! field names as the contract gives them, never colour.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use serde_json::{Value, json};
 
@@ -38,18 +39,28 @@ impl DiffJson {
     /// contract's fields in its order, written straight out (the same
     /// bytes serde_json writes for them, tested below).
     pub fn write_row(&self, buf: &mut Vec<u8>, row: &Row<'_>) {
-        let t = row.transition;
-        buf.extend_from_slice(b"{\"source\":\"");
-        write_str_contents(buf, &row.source.source);
-        if row.source.line != 0 {
-            // Writing into a Vec cannot fail.
-            buf.push(b':');
-            write_int(buf, row.source.line);
+        self.write_event_row(buf, row, &mut None);
+    }
+
+    /// [`DiffJson::write_row`] for each row of one event in turn: what
+    /// all its rows share (the source and the ids, up to `"field"`) is
+    /// written for the first and copied for the others. `shared` says where
+    /// it lies in `buf`: `None` before the event's first row.
+    pub fn write_event_row(
+        &self,
+        buf: &mut Vec<u8>,
+        row: &Row<'_>,
+        shared: &mut Option<Range<usize>>,
+    ) {
+        match shared {
+            Some(part) => buf.extend_from_within(part.clone()),
+            None => {
+                let start = buf.len();
+                write_shared(buf, row);
+                *shared = Some(start..buf.len());
+            }
         }
-        buf.extend_from_slice(b"\",\"ticket_id\":");
-        write_opt_str(buf, row.ticket_id);
-        buf.extend_from_slice(b",\"event_id\":");
-        write_opt_str(buf, row.event_id);
+        let t = row.transition;
         buf.extend_from_slice(b",\"field\":");
         write_str(buf, &t.field);
         buf.extend_from_slice(b",\"from\":");
@@ -62,6 +73,20 @@ impl DiffJson {
             b",\"changed\":false}\n"
         });
     }
+}
+
+/// The start of a row, up to its field: the source and the ids.
+fn write_shared(buf: &mut Vec<u8>, row: &Row<'_>) {
+    buf.extend_from_slice(b"{\"source\":\"");
+    write_str_contents(buf, &row.source.source);
+    if row.source.line != 0 {
+        buf.push(b':');
+        write_int(buf, row.source.line);
+    }
+    buf.extend_from_slice(b"\",\"ticket_id\":");
+    write_opt_str(buf, row.ticket_id);
+    buf.extend_from_slice(b",\"event_id\":");
+    write_opt_str(buf, row.event_id);
 }
 
 impl TimelineText for DiffJson {
@@ -208,6 +233,46 @@ mod tests {
                 format!("{}\n", row_json(&style, &row))
             );
         }
+    }
+
+    /// The rows of one event written in turn, their shared start copied,
+    /// are the rows written one by one; after whatever the buffer held.
+    #[test]
+    fn an_events_rows_share_their_start() {
+        let style = Style::new(false, Lang::En, TimeZone::UTC);
+        let location = Location::new("a.ndjson".into(), 3);
+        let transitions =
+            [("status", 1, 2), ("stage", 2, 2), ("status", 3, 50)].map(|(field, from, to)| {
+                Transition {
+                    field: field.into(),
+                    from: Some(FieldValue::Code(CodeKind::Status, from)),
+                    to: Some(FieldValue::Code(CodeKind::Status, to)),
+                    changed: from != to,
+                }
+            });
+        let rows: Vec<Row<'_>> = transitions
+            .iter()
+            .map(|t| Row {
+                source: &location,
+                ticket_id: Some("t1"),
+                event_id: Some("e\"1"),
+                time: None,
+                transition: t,
+            })
+            .collect();
+        let json = DiffJson {
+            style: style.clone(),
+        };
+        let mut buf = b"before\n".to_vec();
+        let mut shared = None;
+        for row in &rows {
+            json.write_event_row(&mut buf, row, &mut shared);
+        }
+        let one_by_one: String = rows.iter().map(|row| written(&style, row)).collect();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            format!("before\n{one_by_one}")
+        );
     }
 
     proptest::proptest! {
