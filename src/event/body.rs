@@ -44,22 +44,31 @@ pub(super) fn read_body(
     detail: Detail,
     issues: &mut Issues,
 ) -> Body {
-    let empty = RawEvent::default();
-    let event = event.unwrap_or(&empty);
+    // Made only when there is no event (it is a large value to fill).
+    let empty;
+    let event = match event {
+        Some(event) => event,
+        None => {
+            empty = RawEvent::default();
+            &empty
+        }
+    };
     let ticket_object = |issues: &mut Issues| {
         let object = issues.object(event.object.as_ref(), path, "object");
         let object_path = path.key("object");
         if object.is_none() {
             issues.deviate(object_path.to_string(), "missing");
         }
-        let empty_ticket = RawTicket::default();
-        Ticket::read(
-            object.unwrap_or(&empty_ticket),
-            &object_path,
-            object.is_some(),
-            detail,
-            issues,
-        )
+        let empty_ticket;
+        let found = object.is_some();
+        let object = match object {
+            Some(object) => object,
+            None => {
+                empty_ticket = RawTicket::default();
+                &empty_ticket
+            }
+        };
+        Ticket::read(object, &object_path, found, detail, issues)
     };
     match event_type {
         Some(TICKET_UPDATED) => {
