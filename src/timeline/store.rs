@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
-use super::finished::{END, Finished, Ticket};
+use super::finished::{END, Finished, Ticket, TicketId};
 use super::ids::{Ids, encode};
 use super::packed::{Chunked, Entry, IdAt, Wide};
 use super::{Added, State};
@@ -175,14 +175,14 @@ impl Timelines {
         let tag = (hash >> 32) as u32;
         let tickets = &mut self.tickets;
         let same = |&(i, t): &Bucket| {
-            t == tag && tickets.get(i as usize).is_some_and(|t| &*t.id == ticket_id)
+            t == tag && tickets.get(i as usize).is_some_and(|t| t.id.is(ticket_id))
         };
         if let Some(&(i, _)) = self.ticket_index.find(spread(tag), same) {
             return Some(i);
         }
         let i = u32::try_from(tickets.len()).ok()?;
         tickets.push(Ticket {
-            id: ticket_id.into(),
+            id: TicketId::new(ticket_id),
             first: END,
             last: END,
             duplicates: 0,
