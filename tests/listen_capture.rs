@@ -48,12 +48,7 @@ fn replay(args: &[&str]) -> (i32, Vec<Value>) {
         .args(args)
         .output()
         .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let values = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect();
-    (out.status.code().unwrap_or(-1), values)
+    (out.status.code().unwrap_or(-1), json_lines(&out))
 }
 
 #[test]

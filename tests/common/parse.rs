@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::bin;
+use super::{bin, json_lines, stderr};
 
 pub fn parse_json(args: &[&str]) -> (Vec<Value>, String, Option<i32>) {
     let out = bin()
@@ -11,14 +11,5 @@ pub fn parse_json(args: &[&str]) -> (Vec<Value>, String, Option<i32>) {
         .args(args)
         .output()
         .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let values = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect();
-    (
-        values,
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code(),
-    )
+    (json_lines(&out), stderr(&out), out.status.code())
 }
