@@ -47,7 +47,7 @@ pub trait FastRead<'a>: Sized {
     }
 }
 
-/// An object read into a value made beforehand (a boxed one, in place).
+/// An object read into a value made beforehand, where its parent holds it.
 pub trait FastFill<'a>: Default {
     fn fill(&mut self, c: &mut Cursor<'a>) -> Option<()>;
 }
