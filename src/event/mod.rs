@@ -46,26 +46,13 @@ impl Event {
         Event::from_slice_with(bytes, Detail::Full)
     }
 
-    /// Reads an event from text known to be UTF-8 (a decrypted record's).
-    pub fn from_text_with(text: &str, detail: Detail) -> Result<Event, EventError> {
-        Event::text_with(text, detail, Event::from_raw)
-    }
-
-    /// [`Event::from_text_with`], boxed as the event is made (see
-    /// [`Event::boxed_from_raw`]).
+    /// Reads an event from text known to be UTF-8 (a decrypted record's),
+    /// boxed as the event is made (see [`Event::boxed_from_raw`]).
     pub fn boxed_from_text(text: &str, detail: Detail) -> Result<Box<Event>, EventError> {
-        Event::text_with(text, detail, Event::boxed_from_raw)
-    }
-
-    fn text_with<T>(
-        text: &str,
-        detail: Detail,
-        make: fn(&RawDoc<'_>, Detail) -> Result<T, NotAnEvent>,
-    ) -> Result<T, EventError> {
         let mut slot = None;
         let raw =
             RawDoc::read_in(text, &mut slot).map_err(|e| EventError::Malformed(e.to_string()))?;
-        make(raw, detail).map_err(|_| EventError::NotAnEvent(NotAnEvent))
+        Event::boxed_from_raw(raw, detail).map_err(|_| EventError::NotAnEvent(NotAnEvent))
     }
 
     /// Reads an event, with tickets read to the given detail.
@@ -91,7 +78,7 @@ impl Event {
         record: &crate::record::Record,
         detail: Detail,
     ) -> Result<Event, crate::input::RecordError> {
-        Event::of_record_with(record, detail, Event::from_text_with, |event| event)
+        Event::boxed_of_record(record, detail).map(|event| *event)
     }
 
     /// [`Event::of_record`], boxed as the event is made (as the pipeline
@@ -100,20 +87,20 @@ impl Event {
         record: &crate::record::Record,
         detail: Detail,
     ) -> Result<Box<Event>, crate::input::RecordError> {
-        Event::of_record_with(record, detail, Event::boxed_from_text, Box::new)
+        Event::boxed_of_plaintext(record, detail)
+            .map_err(|e| crate::input::RecordError::new(record.location().clone(), e.to_string()))
     }
 
-    fn of_record_with<T>(
+    /// [`Event::boxed_of_record`] with the error as the reader gave it
+    /// (for a caller that words a malformed plaintext its own way).
+    pub fn boxed_of_plaintext(
         record: &crate::record::Record,
         detail: Detail,
-        text: fn(&str, Detail) -> Result<T, EventError>,
-        wrap: fn(Event) -> T,
-    ) -> Result<T, crate::input::RecordError> {
+    ) -> Result<Box<Event>, EventError> {
         match record.decrypted_text() {
-            Some(decrypted) => text(decrypted, detail),
-            None => Event::from_slice_with(record.plaintext_bytes(), detail).map(wrap),
+            Some(text) => Event::boxed_from_text(text, detail),
+            None => Event::from_slice_with(record.plaintext_bytes(), detail).map(Box::new),
         }
-        .map_err(|e| crate::input::RecordError::new(record.location().clone(), e.to_string()))
     }
 
     pub fn from_raw(doc: &RawDoc<'_>, detail: Detail) -> Result<Event, NotAnEvent> {

@@ -167,11 +167,7 @@ fn update_event(
     settings: &Settings,
 ) -> Result<(Location, Box<Event>), RecordError> {
     let record = payload.and_then(|p| p.decode_unchecked(settings.encrypt_key.as_ref()))?;
-    let event = match record.decrypted_text() {
-        Some(text) => Event::boxed_from_text(text, Detail::State),
-        None => Event::from_slice_with(record.plaintext_bytes(), Detail::State).map(Box::new),
-    };
-    match event {
+    match Event::boxed_of_plaintext(&record, Detail::State) {
         Ok(event) => Ok((record.location().clone(), event)),
         Err(EventError::Malformed(e)) if record.encrypted() => Err(not_json(record.location(), &e)),
         Err(e) => Err(RecordError::new(record.location().clone(), e.to_string())),
