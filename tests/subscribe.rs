@@ -2,7 +2,8 @@
 //! connection: the real client against the scripted server built from the
 //! official SDK's frame definitions (`tests/peers/lark_ws_server.py`).
 //! The connection itself (pings, pongs, reconnects, fatal answers, TLS) is
-//! tested in `subscribe_connection.rs`.
+//! tested in `subscribe_connection.rs`, `subscribe_reconnect.rs` and
+//! `subscribe_failures.rs`.
 
 mod common;
 

@@ -2,7 +2,7 @@
 //! (`tests/peers/lark_ws_server.py`) when things go wrong: fatal and
 //! retryable discovery answers, refused upgrades, ReconnectCount, TLS with
 //! a known and an unknown CA, and stopping on SIGTERM and SIGINT. What
-//! works is in `subscribe_connection.rs`.
+//! works is in `subscribe_connection.rs` and `subscribe_reconnect.rs`.
 //!
 //! Everything is counted from the server's log, never timed. Skipped when
 //! the official Python SDK is missing, failing instead in CI.

@@ -5,8 +5,10 @@
 //! runs and checks of the hostile catalogue, ([`diff`]) those of `diff`,
 //! ([`verify`]) those of `verify`, ([`listen`]) `listen`'s server and
 //! requests, ([`parse`]) `parse`'s JSON run, ([`json_line`]) the
-//! generators and oracles of the JSON lines, and ([`properties`]) the
-//! generated records of the splitter's properties.
+//! generators and oracles of the JSON lines, ([`properties`]) the
+//! generated records of the splitter's properties, and
+//! ([`subscribe_connection`]) the deliveries and replies of `subscribe`'s
+//! connection tests.
 #![allow(dead_code)]
 
 pub mod diff;
@@ -18,6 +20,7 @@ pub mod parse;
 pub mod peer;
 pub mod platform;
 pub mod properties;
+pub mod subscribe_connection;
 pub mod verify;
 pub mod ws_server;
 
