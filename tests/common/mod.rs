@@ -6,9 +6,9 @@
 //! ([`verify`]) those of `verify`, ([`listen`]) `listen`'s server and
 //! requests, ([`parse`]) `parse`'s JSON run, ([`json_line`]) the
 //! generators and oracles of the JSON lines, ([`properties`]) the
-//! generated records of the splitter's properties, and
+//! generated records of the splitter's properties,
 //! ([`subscribe_connection`]) the deliveries and replies of `subscribe`'s
-//! connection tests.
+//! connection tests, and ([`sdk_oracle`]) the SDKs' decryption as oracles.
 #![allow(dead_code)]
 
 pub mod diff;
@@ -20,6 +20,7 @@ pub mod parse;
 pub mod peer;
 pub mod platform;
 pub mod properties;
+pub mod sdk_oracle;
 pub mod subscribe_connection;
 pub mod verify;
 pub mod ws_server;
