@@ -8,7 +8,8 @@
 //! generators and oracles of the JSON lines, ([`properties`]) the
 //! generated records of the splitter's properties,
 //! ([`subscribe_connection`]) the deliveries and replies of `subscribe`'s
-//! connection tests, and ([`sdk_oracle`]) the SDKs' decryption as oracles.
+//! connection tests, ([`subscribe`]) the replies of its other tests, and
+//! ([`sdk_oracle`]) the SDKs' decryption as oracles.
 #![allow(dead_code)]
 
 pub mod diff;
@@ -21,6 +22,7 @@ pub mod peer;
 pub mod platform;
 pub mod properties;
 pub mod sdk_oracle;
+pub mod subscribe;
 pub mod subscribe_connection;
 pub mod verify;
 pub mod ws_server;
