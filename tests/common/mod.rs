@@ -8,14 +8,16 @@
 //! generators and oracles of the JSON lines, ([`properties`]) the
 //! generated records of the splitter's properties,
 //! ([`subscribe_connection`]) the deliveries and replies of `subscribe`'s
-//! connection tests, ([`subscribe`]) the replies of its other tests, and
-//! ([`sdk_oracle`]) the SDKs' decryption as oracles.
+//! connection tests, ([`subscribe`]) the replies of its other tests,
+//! ([`sdk_oracle`]) the SDKs' decryption as oracles, and ([`layers`]) the
+//! reader of `src/`'s paths and import cycles.
 #![allow(dead_code)]
 
 pub mod diff;
 pub mod handlers;
 pub mod hostile;
 pub mod json_line;
+pub mod layers;
 pub mod listen;
 pub mod parse;
 pub mod peer;
