@@ -10,16 +10,13 @@
 //! that is not JSON) makes it answer `None`, and the caller reads the
 //! record with serde_json as before. When it answers `Some`, serde_json
 //! reads the same text into an equal value: `tests/fast_read.rs` and the
-//! `fast` fuzz target check exactly that.
+//! `fast` fuzz target check exactly that. How each of the kit's values
+//! reads itself with it is in `fast_values.rs`.
 
-use std::borrow::Cow;
 use std::cell::Cell;
 
-use serde::de::IgnoredAny;
-use serde_json::{Number, Value};
-
+use super::Kind;
 use super::quotes::Quotes;
-use super::{Kind, Nested, NestedList, Scalar};
 
 /// Deeper than this, the record is left to serde_json (whose limit is 128).
 const MAX_DEPTH: usize = 100;
@@ -94,7 +91,7 @@ pub fn read_into<'a, T: FastRead<'a>>(text: &'a str, slot: &mut Option<T>) -> Op
 }
 
 impl<'a> Cursor<'a> {
-    fn peek(&self) -> Option<u8> {
+    pub(super) fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()
     }
 
@@ -111,7 +108,7 @@ impl<'a> Cursor<'a> {
 
     /// A string's contents: with no backslash in the text, it ends at the
     /// next quote.
-    fn string(&mut self) -> Option<&'a str> {
+    pub(super) fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let start = self.pos;
         let end = self.quotes.next(start)?;
@@ -119,7 +116,7 @@ impl<'a> Cursor<'a> {
         self.text.get(start..end)
     }
 
-    fn literal(&mut self, word: &str) -> Option<()> {
+    pub(super) fn literal(&mut self, word: &str) -> Option<()> {
         let rest = self.text.get(self.pos..)?;
         rest.starts_with(word).then(|| self.pos += word.len())
     }
@@ -158,7 +155,7 @@ impl<'a> Cursor<'a> {
     /// A plain unsigned integer that fits in a u64 (no sign, fraction or
     /// exponent, no leading zero), read in one pass; `None` for any other
     /// number.
-    fn unsigned(&mut self) -> Option<u64> {
+    pub(super) fn unsigned(&mut self) -> Option<u64> {
         let start = self.pos;
         let mut value: u64 = 0;
         while let Some(b) = self.peek().filter(u8::is_ascii_digit) {
@@ -190,7 +187,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// An array, `item` reading each element.
-    fn array(&mut self, item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+    pub(super) fn array(&mut self, item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
         self.sequence(b'[', b']', item)
     }
 
@@ -270,7 +267,7 @@ impl<'a> Cursor<'a> {
     /// reads such a value whole (a number through a float, which may be
     /// out of range), not only its grammar as when it skips one: so any
     /// number but a plain unsigned integer is left to it.
-    fn wrong(&mut self) -> Option<()> {
+    pub(super) fn wrong(&mut self) -> Option<()> {
         match self.kind()? {
             Kind::Number => self.unsigned().map(drop),
             _ => self.skip(),
@@ -278,14 +275,14 @@ impl<'a> Cursor<'a> {
     }
 
     /// The text of one value of any kind, checked.
-    fn span(&mut self) -> Option<&'a str> {
+    pub(super) fn span(&mut self) -> Option<&'a str> {
         let start = self.pos;
         self.skip()?;
         self.text.get(start..self.pos)
     }
 
     /// The kind of the value at the cursor, from its first byte.
-    fn kind(&self) -> Option<Kind> {
+    pub(super) fn kind(&self) -> Option<Kind> {
         Some(match self.peek()? {
             b'"' => Kind::String,
             b'{' => Kind::Object,
@@ -295,122 +292,5 @@ impl<'a> Cursor<'a> {
             b'-' | b'0'..=b'9' => Kind::Number,
             _ => return None,
         })
-    }
-}
-
-impl<'a> FastRead<'a> for Scalar<'a> {
-    fn fast(c: &mut Cursor<'a>) -> Option<Self> {
-        Some(match c.kind()? {
-            Kind::String => Scalar::Str(Cow::Borrowed(c.string()?)),
-            Kind::Object => {
-                c.skip()?;
-                Scalar::Object
-            }
-            Kind::Array => {
-                c.skip()?;
-                Scalar::Array
-            }
-            Kind::Null => {
-                c.literal("null")?;
-                Scalar::Null
-            }
-            Kind::Bool => {
-                let value = c.peek() == Some(b't');
-                c.skip()?;
-                Scalar::Bool(value)
-            }
-            Kind::Number => {
-                // Only a plain unsigned integer that fits in a u64: serde_json
-                // reads anything else (a sign, a fraction, an exponent, a
-                // bigger one) through floats, which is left to it.
-                let value = c.unsigned()?;
-                i64::try_from(value)
-                    .map_or_else(|_| Scalar::Number(Number::from(value)), Scalar::Int)
-            }
-        })
-    }
-}
-
-impl<'a, T: FastFill<'a>> FastRead<'a> for Nested<T> {
-    fn fast(c: &mut Cursor<'a>) -> Option<Self> {
-        match c.kind()? {
-            Kind::Object => {
-                let mut value = T::default();
-                value.fill(c)?;
-                Some(Nested::Value(value))
-            }
-            kind => {
-                c.wrong()?;
-                Some(Nested::Wrong(kind))
-            }
-        }
-    }
-
-    fn fast_into(slot: &mut Option<Self>, c: &mut Cursor<'a>) -> Option<()> {
-        if c.kind()? != Kind::Object {
-            *slot = Some(Self::fast(c)?);
-            return Some(());
-        }
-        // A repeated key's object replaces the one before, as serde_json
-        // reads it: filled from empty.
-        match slot {
-            Some(Nested::Value(value)) => *value = T::default(),
-            _ => *slot = Some(Nested::Value(T::default())),
-        }
-        match slot {
-            Some(Nested::Value(value)) => value.fill(c),
-            _ => None,
-        }
-    }
-}
-
-impl<'a, T: FastFill<'a>> FastRead<'a> for NestedList<T> {
-    fn fast(c: &mut Cursor<'a>) -> Option<Self> {
-        match c.kind()? {
-            Kind::Array => {
-                let mut items = Vec::new();
-                c.array(|c| {
-                    items.push(Nested::fast(c)?);
-                    Some(())
-                })?;
-                Some(NestedList::Items(items))
-            }
-            kind => {
-                c.wrong()?;
-                Some(NestedList::Wrong(kind))
-            }
-        }
-    }
-}
-
-impl<'a> FastRead<'a> for IgnoredAny {
-    fn fast(c: &mut Cursor<'a>) -> Option<Self> {
-        c.skip().map(|()| IgnoredAny)
-    }
-}
-
-impl<'a> FastRead<'a> for Value {
-    /// Checked here (so that the depth counts), then built by serde_json:
-    /// whole values are rare (unknown members, kept to be shown).
-    fn fast(c: &mut Cursor<'a>) -> Option<Self> {
-        serde_json::from_str(c.span()?).ok()
-    }
-}
-
-/// A part of the record kept as its JSON text, read only when asked for
-/// ([`super::lazy`]): serde_json's `RawValue` text, which the fast reader
-/// can also give.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct JsonText<'a>(pub &'a str);
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for JsonText<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <&'de serde_json::value::RawValue>::deserialize(d).map(|raw| JsonText(raw.get()))
-    }
-}
-
-impl<'a> FastRead<'a> for JsonText<'a> {
-    fn fast(c: &mut Cursor<'a>) -> Option<Self> {
-        c.span().map(JsonText)
     }
 }

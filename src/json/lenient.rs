@@ -12,7 +12,8 @@ use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
-use super::fast::{FastRead, JsonText};
+use super::fast::FastRead;
+use super::fast_values::JsonText;
 
 /// An object key, borrowed from the input unless it had escapes (serde's
 /// own `Cow<str>` always allocates).

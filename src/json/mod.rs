@@ -6,14 +6,14 @@
 //! model's (`event::raw`) and the input layer's probe are built from it.
 
 mod fast;
+mod fast_values;
 mod lenient;
 mod nested;
 mod quotes;
 mod scalar;
 
-pub use fast::{
-    Cursor, FastFill, FastRead, JsonText, read as read_fast, read_into as read_fast_into,
-};
+pub use fast::{Cursor, FastFill, FastRead, read as read_fast, read_into as read_fast_into};
+pub use fast_values::JsonText;
 pub(crate) use lenient::lenient_struct;
 pub use lenient::{Key, Keys, last_wins, lazy, set};
 pub(crate) use nested::wrong_scalars;
