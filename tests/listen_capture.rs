@@ -20,8 +20,6 @@ fn capture_records(path: &Path) -> Vec<Value> {
         .collect()
 }
 
-/// `lark-ticket ARGS` over a file, with the fixtures' secrets; exit code and
-/// NDJSON stdout.
 /// A verdict with the timestamp's age ("N s ago") left out: the live check
 /// and its replay run a moment apart, and may fall in different seconds.
 fn without_age(verdict: &Value) -> Value {
@@ -41,6 +39,8 @@ fn without_age(verdict: &Value) -> Value {
     verdict
 }
 
+/// `lark-ticket ARGS` over a file, with the fixtures' secrets; exit code and
+/// NDJSON stdout.
 fn replay(args: &[&str]) -> (i32, Vec<Value>) {
     let out = bin()
         .env("LARK_ENCRYPT_KEY", KEY)
