@@ -11,42 +11,12 @@ mod common;
 
 use std::process::{Command, Output};
 
+use common::subscribe_connection::{deliver, python, quick, replies_to};
 use common::ws_server::{
     WsServer, assert_no_secrets, finish, header, spawn_subscribe, subscribe, subscribe_with,
 };
 use common::*;
 use serde_json::{Value, json};
-
-/// [`sdk_python`], asked once per test binary: importing the SDK takes
-/// seconds.
-fn python() -> Option<std::path::PathBuf> {
-    static PYTHON: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
-    PYTHON.get_or_init(sdk_python).clone()
-}
-
-/// Small ClientConfig values, so that runs are short.
-fn quick() -> Value {
-    json!({"PingInterval": 1, "ReconnectInterval": 1, "ReconnectNonce": 0, "ReconnectCount": -1})
-}
-
-/// The steps of a connection that waits for the first ping, sends an
-/// event (message_id `m`, event_id `ev-m`) and waits for its reply.
-fn deliver(m: &str) -> Vec<Value> {
-    let mut event: Value = serde_json::from_slice(&read("ticket-updated.json")).expect("JSON");
-    event["header"]["event_id"] = json!(format!("ev-{m}"));
-    vec![
-        json!({"expect": "ping"}),
-        json!({"event": {"payload": event, "message_id": m}}),
-        json!({"expect": "reply", "message_id": m}),
-    ]
-}
-
-/// The data frames the client sent for message `m` (its replies).
-fn replies_to(server: &WsServer, m: &str) -> Vec<Value> {
-    let mut frames = server.frames_in();
-    frames.retain(|f| f["method"] == 1 && header(f, "message_id") == Some(m));
-    frames
-}
 
 /// The run's exit code is `want`; its stderr.
 fn exited(out: &Output, want: i32) -> String {
