@@ -1,8 +1,8 @@
 //! The helpers shared by `tests/subscribe_connection.rs`,
-//! `tests/subscribe_reconnect.rs` and `tests/subscribe_failures.rs`: the Python that runs the scripted
-//! long-connection server, small ClientConfig values, a ticket event and a
-//! connection that delivers it, the replies the client sent, and a run that
-//! must succeed.
+//! `tests/subscribe_reconnect.rs` and `tests/subscribe_failures.rs`: the
+//! Python that runs the scripted long-connection server, small
+//! ClientConfig values, a ticket event and a connection that delivers it,
+//! the replies the client sent, and a run that must succeed.
 
 use serde_json::{Value, json};
 
