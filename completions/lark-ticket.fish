@@ -40,7 +40,7 @@ complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "man" -d 'Pr
 complete -c lark-ticket -n "__fish_lark_ticket_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l encrypt-key -d 'The app\'s Encrypt Key (prefer LARK_ENCRYPT_KEY or --encrypt-key-file)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l encrypt-key-file -d 'Read the Encrypt Key from a file (one trailing newline is stripped)' -r -F
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -s j -l threads -d 'Worker threads for large inputs (0: cores + 1; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -l pretty -d 'Re-indent the plaintext instead of printing it byte for byte'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand decrypt" -s h -l help -d 'Print help'
@@ -54,7 +54,7 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -s j -l threads -d 'Worker threads for large inputs (0: cores + 1; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l strict -d 'Exit 1 when a record deviates from the documented schema, listing each deviation'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand parse" -l utc -d 'Render timestamps in UTC instead of the local time zone'
@@ -71,7 +71,7 @@ always\t''
 never\t''"
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l lang -d 'Label language: English, or the Chinese of the Feishu documentation' -r -f -a "en\t''
 zh\t''"
-complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -s j -l threads -d 'Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number' -r
+complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -s j -l threads -d 'Worker threads for large inputs (0: cores + 1; at most 1024); output is the same for any number' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l max-record-size -d 'Largest record accepted, in bytes (records above it are reported and skipped)' -r
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l timeline -d 'Group events by ticket and show each ticket\'s sequence of states, gaps and late arrivals'
 complete -c lark-ticket -n "__fish_lark_ticket_using_subcommand diff" -l no-default-ignores -d 'With --against: also compare header.event_id, header.create_time and header.token'

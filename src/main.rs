@@ -1,4 +1,4 @@
-// mimalloc: records are allocated on the reading thread and freed on the
+// mimalloc: records are allocated on the main thread and freed on the
 // workers; glibc's allocator makes those cross-thread frees expensive.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

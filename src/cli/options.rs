@@ -104,7 +104,7 @@ pub struct ViewArgs {
 #[derive(Debug, Default, Args)]
 #[command(next_help_heading = "Input")]
 pub struct ThreadsArgs {
-    /// Worker threads for large inputs (0: two per core; at most 1024); output is the same for any number
+    /// Worker threads for large inputs (0: cores + 1; at most 1024); output is the same for any number
     #[arg(
         short = 'j',
         long,

@@ -73,8 +73,8 @@ impl Input {
 
     pub fn open(&self) -> Result<Box<dyn Read + Send>, RecordError> {
         match self {
-            // Not locked: the lock cannot move to the reading thread, and the
-            // reads are large enough that taking it per read costs nothing.
+            // Not locked: the reads are large enough that taking the lock
+            // per read costs nothing.
             Input::Stdin => Ok(Box::new(io::stdin())),
             Input::File(path) => open_file(path)
                 .map(|f| Box::new(f) as Box<dyn Read + Send>)
