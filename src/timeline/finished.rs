@@ -12,10 +12,10 @@ use crate::input::Location;
 #[derive(Debug)]
 pub(super) struct Ticket {
     pub(super) id: TicketId,
-    /// Its first and last distinct events: a list through the entries'
-    /// `next` links.
-    pub(super) first: u32,
-    pub(super) last: u32,
+    /// Where its distinct events' indices start in [`Finished`]'s
+    /// `order` (set when the input has ended), and how many there are.
+    pub(super) start: u32,
+    pub(super) events: u32,
     pub(super) duplicates: usize,
 }
 
@@ -65,17 +65,19 @@ impl TicketId {
     }
 }
 
-/// The end of a ticket's list of events.
+/// No entry: one more than the most entries kept.
 pub(super) const END: u32 = u32::MAX;
 
-/// What [`super::Timelines::finish`] leaves: the packed events and the
-/// tickets' lists through them, the lookup tables dropped. Shared between
+/// What [`super::Timelines::finish`] leaves: the packed events and their
+/// indices in ticket order, the lookup tables dropped. Shared between
 /// threads (`Sync`), each building the timelines of the tickets it is
 /// given.
 #[derive(Debug)]
 pub struct Finished {
     pub(super) entries: Chunked<Entry>,
-    pub(super) next: Chunked<u32>,
+    /// The entries' indices, each ticket's together (from its `start`,
+    /// `events` of them) and in arrival order.
+    pub(super) order: Vec<u32>,
     pub(super) ids: Ids,
     pub(super) wide: Wide,
     pub(super) tickets: Vec<Ticket>,
@@ -98,9 +100,22 @@ impl Finished {
     /// now.
     pub fn timeline(&self, index: usize) -> Option<Timeline> {
         let ticket = self.tickets.get(index)?;
-        let mut states = Vec::new();
-        let mut at = ticket.first;
-        while let Some(entry) = self.entries.get(at as usize) {
+        let start = ticket.start as usize;
+        let indices = self
+            .order
+            .get(start..start.saturating_add(ticket.events as usize))
+            .unwrap_or_default();
+        // The entries first, in a loop that does nothing else: each is
+        // likely a cache miss (a ticket's events are spread over the
+        // input), and this way the misses overlap instead of waiting for
+        // one another.
+        let entries: Vec<(u32, Entry)> = indices
+            .iter()
+            .filter_map(|&at| Some((at, *self.entries.get(at as usize)?)))
+            .collect();
+        let mut states = Vec::with_capacity(entries.len());
+        for (at, entry) in &entries {
+            let at = *at;
             let mut state = entry.unpack(at, &self.wide);
             state.event_id = entry.event_id(&self.ids);
             state.source = self.sources.as_ref().and_then(|(f, l)| {
@@ -108,7 +123,6 @@ impl Finished {
                 Some(Location::new(file.clone(), *l.get(at as usize)?))
             });
             states.push(state);
-            at = self.next.get(at as usize).copied().unwrap_or(END);
         }
         Some(order(Pending {
             ticket_id: ticket.id.as_str().to_string(),

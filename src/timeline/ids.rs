@@ -97,6 +97,18 @@ pub fn encode(id: &str, out: &mut Vec<u8>) {
     }
 }
 
+/// The 16 bytes [`encode`] packs an id of 32 lowercase hex digits into
+/// (after its [`PACKED`] byte), without the encoding's buffer; `None` for
+/// any other id.
+pub fn pack_hex(id: &str) -> Option<[u8; 16]> {
+    let digits: &[u8; 32] = id.as_bytes().try_into().ok()?;
+    let mut packed = [0u8; 16];
+    for (byte, pair) in packed.iter_mut().zip(digits.chunks_exact(2)) {
+        *byte = (hex(pair[0])? << 4) | hex(pair[1])?;
+    }
+    Some(packed)
+}
+
 /// The id [`encode`] stored.
 pub fn decode(encoded: &[u8]) -> String {
     match encoded.split_first() {

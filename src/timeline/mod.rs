@@ -18,14 +18,16 @@
 mod finished;
 mod ids;
 mod packed;
+mod prepared;
 mod state;
 mod store;
 
 use crate::event::CodeKind;
 
 pub use finished::Finished;
+pub use prepared::{Keys, Prepared};
 pub use state::{Kind, Prior, State};
-pub use store::{Hashes, Keys, Timelines};
+pub use store::Timelines;
 
 /// A hole in a timeline: the state before an event is not the one the
 /// previous event left the ticket in, so an event between them is missing.

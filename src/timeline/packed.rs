@@ -2,7 +2,8 @@
 //! chunk at a time, and one distinct event packed into 48 bytes (its id
 //! included when it is the platform's 32 hex digits).
 
-use super::ids::{Ids, PACKED, decode, decode_packed};
+use super::ids::{Ids, decode, decode_packed};
+use super::prepared::EventKey;
 use super::state::{Kind, Prior, State};
 
 /// Items per chunk of a [`Chunked`].
@@ -48,8 +49,9 @@ impl<T> Chunked<T> {
         self.chunks.get(index / CHUNK)?.get(index % CHUNK)
     }
 
-    pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
-        self.chunks.get_mut(index / CHUNK)?.get_mut(index % CHUNK)
+    /// The items in order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flatten()
     }
 }
 
@@ -78,11 +80,12 @@ pub enum IdAt {
 }
 
 impl IdAt {
-    /// Where an encoded id ([`encode`]) goes: into the entry when it fits.
-    pub fn inline(encoded: &[u8]) -> Option<IdAt> {
-        match encoded.split_first() {
-            Some((&PACKED, packed)) => packed.try_into().ok().map(IdAt::Inline),
-            _ => None,
+    /// Where a new event's id goes: into the entry when it is packed, in
+    /// the arena otherwise.
+    pub fn store(key: &EventKey, ids: &mut Ids) -> IdAt {
+        match key {
+            EventKey::Packed(packed) => IdAt::Inline(*packed),
+            EventKey::Encoded(encoded) => IdAt::Arena(ids.push(encoded)),
         }
     }
 }
@@ -177,12 +180,12 @@ impl Entry {
         }
     }
 
-    /// Whether this entry's id is the encoded id.
-    pub fn has_id(&self, encoded: &[u8], ids: &Ids) -> bool {
-        match self.id() {
-            IdAt::None => false,
-            IdAt::Inline(packed) => IdAt::inline(encoded) == Some(IdAt::Inline(packed)),
-            IdAt::Arena(at) => ids.get(at) == encoded,
+    /// Whether this entry's id is the one `key` stands for.
+    pub fn has_key(&self, key: &EventKey, ids: &Ids) -> bool {
+        match (self.id(), key) {
+            (IdAt::Inline(packed), EventKey::Packed(key)) => packed == *key,
+            (IdAt::Arena(at), EventKey::Encoded(key)) => ids.get(at) == key.as_slice(),
+            _ => false,
         }
     }
 
@@ -237,7 +240,6 @@ impl Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::ids::encode;
 
     #[test]
     fn an_entry_is_48_bytes() {
@@ -250,7 +252,6 @@ mod tests {
     fn entries_hold_their_ids() {
         let mut ids = Ids::default();
         let mut wide = Wide::new();
-        let mut buf = Vec::new();
         let state = State {
             event_id: None,
             source: None,
@@ -272,8 +273,7 @@ mod tests {
         ];
         let mut entries = Vec::new();
         for id in cases {
-            encode(id, &mut buf);
-            let at = IdAt::inline(&buf).unwrap_or_else(|| IdAt::Arena(ids.push(&buf)));
+            let at = IdAt::store(&EventKey::of(id), &mut ids);
             assert_eq!(
                 matches!(at, IdAt::Inline(_)),
                 id.len() == 32 && id == id.to_lowercase()
@@ -283,13 +283,13 @@ mod tests {
         for (entry, id) in entries.iter().zip(cases) {
             assert_eq!(entry.event_id(&ids).as_deref(), Some(id));
             for other in cases {
-                encode(other, &mut buf);
-                assert_eq!(entry.has_id(&buf, &ids), other == id, "{id} {other}");
+                let key = EventKey::of(other);
+                assert_eq!(entry.has_key(&key, &ids), other == id, "{id} {other}");
             }
         }
         let none = Entry::pack(&state, 0, IdAt::None, 0, &mut wide);
         assert_eq!(none.event_id(&ids), None);
-        assert!(!none.has_id(&[], &ids));
+        assert!(!none.has_key(&EventKey::of(""), &ids));
     }
 
     #[test]

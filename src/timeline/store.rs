@@ -4,8 +4,10 @@
 //! An event is packed into 48 bytes ([`Entry`]; the platform's 32-hex-digit
 //! id inside it, any other id in an arena), and repeated deliveries are
 //! found through one hash table of (index, hash) pairs, 8 bytes each.
-//! Ticket ids are kept once per ticket; a source (`FILE:LINE`) only when
-//! the report shows it (a table does, JSON does not).
+//! Ticket ids are kept once per ticket, with a count of their events; a
+//! source (`FILE:LINE`) only when the report shows it (a table does, JSON
+//! does not). Nothing links a ticket's events while the input is read:
+//! [`Timelines::finish`] sorts their indices by ticket once, in one pass.
 
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
@@ -13,32 +15,10 @@ use std::sync::Arc;
 use hashbrown::HashTable;
 
 use super::finished::{END, Finished, Ticket, TicketId};
-use super::ids::{Ids, encode};
+use super::ids::Ids;
 use super::packed::{Chunked, Entry, IdAt, Wide};
+use super::prepared::{Keys, Prepared, TicketKey};
 use super::{Added, State};
-
-/// The keyed hashes of an event's ticket id and event id: computed by
-/// [`Keys::of`] wherever the event is read (a worker thread), so that the
-/// thread that keeps the timelines only looks them up.
-#[derive(Clone, Copy, Debug)]
-pub struct Hashes {
-    ticket: u64,
-    id: u64,
-}
-
-/// Computes [`Hashes`] with the keys of one [`Timelines`] (random per run,
-/// so that no input can be made to collide).
-#[derive(Clone, Debug)]
-pub struct Keys(RandomState);
-
-impl Keys {
-    pub fn of(&self, ticket_id: &str, event_id: Option<&str>) -> Hashes {
-        Hashes {
-            ticket: self.0.hash_one(ticket_id),
-            id: event_id.map_or(0, |id| self.0.hash_one(id)),
-        }
-    }
-}
 
 /// A bucket of the table of distinct events: an index into the entries,
 /// and 32 bits of its hash, from which the table's hash is rebuilt when it
@@ -55,21 +35,20 @@ fn spread(tag: u32) -> u64 {
 #[derive(Debug)]
 pub struct Timelines {
     entries: Chunked<Entry>,
-    /// For each entry, the next distinct event of its ticket, or [`END`]:
-    /// the tickets' lists, so that no list is built when the input ends.
-    next: Chunked<u32>,
     ids: Ids,
     wide: Wide,
     /// Distinct events by (ticket, id).
     seen: HashTable<Bucket>,
     tickets: Vec<Ticket>,
-    /// Tickets by id: (index into `tickets`, hash).
+    /// Tickets whose id is a number, by number: (number, index into
+    /// `tickets`), compared without reading the ticket.
+    numbers: HashTable<(u64, u32)>,
+    /// Other tickets by id: (index into `tickets`, hash).
     ticket_index: HashTable<Bucket>,
     /// The source of each entry, when kept: its file (in `files`) and line.
     sources: Option<(Chunked<u32>, Chunked<u64>)>,
     files: Vec<Arc<str>>,
     keys: Keys,
-    scratch: Vec<u8>,
 }
 
 impl Default for Timelines {
@@ -84,83 +63,69 @@ impl Timelines {
     pub fn new(sources: bool) -> Timelines {
         Timelines {
             entries: Chunked::default(),
-            next: Chunked::default(),
             ids: Ids::default(),
             wide: Wide::new(),
             seen: HashTable::new(),
             tickets: Vec::new(),
+            numbers: HashTable::new(),
             ticket_index: HashTable::new(),
             sources: sources.then(Default::default),
             files: Vec::new(),
             keys: Keys(RandomState::new()),
-            scratch: Vec::new(),
         }
     }
 
-    /// The keys to compute [`Hashes`] with, for [`Timelines::add_hashed`].
+    /// The keys to prepare events with, for [`Timelines::add_prepared`].
     pub fn keys(&self) -> Keys {
         self.keys.clone()
     }
 
     pub fn add(&mut self, ticket_id: &str, state: State) -> Added {
-        let hashes = self.keys.of(ticket_id, state.event_id.as_deref());
-        self.add_hashed(ticket_id, state, hashes)
+        let prepared = self.keys.prepare(ticket_id.to_string(), state);
+        self.add_prepared(&prepared)
     }
 
-    /// [`Timelines::add`] with the hashes [`Keys::of`] gave for the same
-    /// ticket id and event id.
-    pub fn add_hashed(&mut self, ticket_id: &str, state: State, hashes: Hashes) -> Added {
+    /// [`Timelines::add`] of an event [`Keys::prepare`] made ready. It is
+    /// borrowed: packed, not kept, and the caller still has its source to
+    /// report with.
+    pub fn add_prepared(&mut self, event: &Prepared) -> Added {
         let index = match u32::try_from(self.entries.len()) {
             Ok(index) if index != END => index,
             _ => return Added::Full,
         };
-        let Some(ticket) = self.ticket(ticket_id, hashes.ticket) else {
+        let Some(ticket) = self.ticket(&event.ticket, event.hashes.ticket) else {
             return Added::Full;
         };
         // One ticket's id, not another's: the ticket is part of the key.
-        let tag = ((hashes.id >> 32) as u32) ^ ticket.wrapping_mul(0x9e37_79b9);
-        let id = match &state.event_id {
+        let tag = ((event.hashes.id >> 32) as u32) ^ ticket.wrapping_mul(0x9e37_79b9);
+        let id = match &event.id {
             None => IdAt::None,
-            Some(event_id) => {
-                encode(event_id, &mut self.scratch);
-                let Timelines {
-                    entries,
-                    ids,
-                    seen,
-                    scratch,
-                    ..
-                } = self;
+            Some(key) => {
+                let entries = &self.entries;
+                let ids = &self.ids;
                 let same = |&(i, t): &Bucket| {
                     t == tag
                         && entries
                             .get(i as usize)
-                            .is_some_and(|e| e.ticket == ticket && e.has_id(scratch, ids))
+                            .is_some_and(|e| e.ticket == ticket && e.has_key(key, ids))
                 };
-                if seen.find(spread(tag), same).is_some() {
+                if self.seen.find(spread(tag), same).is_some() {
                     if let Some(t) = self.tickets.get_mut(ticket as usize) {
                         t.duplicates += 1;
                     }
                     return Added::Duplicate;
                 }
-                IdAt::inline(scratch).unwrap_or_else(|| IdAt::Arena(ids.push(scratch)))
+                IdAt::store(key, &mut self.ids)
             }
         };
         self.entries
-            .push(Entry::pack(&state, ticket, id, index, &mut self.wide));
+            .push(Entry::pack(&event.state, ticket, id, index, &mut self.wide));
         if id != IdAt::None {
             self.seen
                 .insert_unique(spread(tag), (index, tag), |&(_, t)| spread(t));
         }
-        self.next.push(END);
-        if let Some(t) = self.tickets.get_mut(ticket as usize) {
-            match self.next.get_mut(t.last as usize) {
-                Some(link) => *link = index,
-                None => t.first = index,
-            }
-            t.last = index;
-        }
         if let Some((files, lines)) = &mut self.sources {
-            let (file, line) = match &state.source {
+            let (file, line) = match &event.state.source {
                 Some(source) => (intern_file(&mut self.files, &source.source), source.line),
                 None => (u32::MAX, 0),
             };
@@ -171,24 +136,47 @@ impl Timelines {
     }
 
     /// The index of a ticket, interned on first sight; `None` past 2^32 tickets.
-    fn ticket(&mut self, ticket_id: &str, hash: u64) -> Option<u32> {
+    fn ticket(&mut self, key: &TicketKey, hash: u64) -> Option<u32> {
         let tag = (hash >> 32) as u32;
         let tickets = &mut self.tickets;
-        let same = |&(i, t): &Bucket| {
-            t == tag && tickets.get(i as usize).is_some_and(|t| t.id.is(ticket_id))
+        let found = match key {
+            TicketKey::Number(n) => self
+                .numbers
+                .find(hash, |&(number, _)| number == *n)
+                .map(|&(_, i)| i),
+            TicketKey::Text(id) => self
+                .ticket_index
+                .find(spread(tag), |&(i, t)| {
+                    t == tag && tickets.get(i as usize).is_some_and(|t| t.id.is(id))
+                })
+                .map(|&(i, _)| i),
         };
-        if let Some(&(i, _)) = self.ticket_index.find(spread(tag), same) {
-            return Some(i);
+        if found.is_some() {
+            return found;
         }
         let i = u32::try_from(tickets.len()).ok()?;
+        let id = match key {
+            TicketKey::Number(n) => TicketId::new(&n.to_string()),
+            TicketKey::Text(id) => TicketId::new(id),
+        };
         tickets.push(Ticket {
-            id: TicketId::new(ticket_id),
-            first: END,
-            last: END,
+            id,
+            start: 0,
+            events: 0,
             duplicates: 0,
         });
-        self.ticket_index
-            .insert_unique(spread(tag), (i, tag), |&(_, t)| spread(t));
+        match key {
+            TicketKey::Number(n) => {
+                // Rehashing needs the hash again: the number's, with the same keys.
+                let keys = &self.keys.0;
+                self.numbers
+                    .insert_unique(hash, (*n, i), |(n, _)| keys.hash_one(n));
+            }
+            TicketKey::Text(_) => {
+                self.ticket_index
+                    .insert_unique(spread(tag), (i, tag), |&(_, t)| spread(t));
+            }
+        }
         Some(i)
     }
 
@@ -197,24 +185,51 @@ impl Timelines {
     }
 
     /// What is left to build each ticket's timeline from, in the order
-    /// the tickets were first seen. The lookup tables go first.
+    /// the tickets were first seen. The lookup tables go first; then the
+    /// entries' indices are sorted by ticket (a counting sort: one pass
+    /// over the entries, in their order, so each ticket's stay in arrival
+    /// order), so that a timeline's entries are found without following
+    /// links from one cache miss to the next.
     pub fn finish(self) -> Finished {
         let Timelines {
             entries,
-            next,
             ids,
             wide,
             seen,
-            tickets,
+            mut tickets,
+            numbers,
             ticket_index,
             sources,
             files,
             ..
         } = self;
-        drop((seen, ticket_index));
+        drop((seen, numbers, ticket_index));
+        for entry in entries.iter() {
+            if let Some(t) = tickets.get_mut(entry.ticket as usize) {
+                // At most one per entry, and there are fewer than END.
+                t.events = t.events.saturating_add(1);
+            }
+        }
+        let mut fill = Vec::with_capacity(tickets.len());
+        let mut start = 0u32;
+        for t in &mut tickets {
+            t.start = start;
+            fill.push(start);
+            // The counts add up to the entries, fewer than END.
+            start = start.saturating_add(t.events);
+        }
+        let mut order = vec![END; entries.len()];
+        for (index, entry) in (0u32..).zip(entries.iter()) {
+            if let Some(at) = fill.get_mut(entry.ticket as usize)
+                && let Some(slot) = order.get_mut(*at as usize)
+            {
+                *slot = index;
+                *at = at.saturating_add(1);
+            }
+        }
         Finished {
             entries,
-            next,
+            order,
             ids,
             wide,
             tickets,
@@ -300,7 +315,14 @@ mod tests {
     }
 
     fn delivery() -> impl Strategy<Value = (String, State)> {
-        let ticket = prop_oneof![Just("7001"), Just("7002"), Just(""), Just("t\u{1b}")];
+        let ticket = prop_oneof![
+            Just("7001"),
+            Just("7002"),
+            Just("07001"),
+            Just("0"),
+            Just(""),
+            Just("t\u{1b}")
+        ];
         let id = proptest::option::of(prop_oneof![
             Just("5e3702a84e847582be8db7fb73283c02".to_string()),
             Just("5e3702a84e847582be8db7fb73283c03".to_string()),

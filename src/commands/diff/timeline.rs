@@ -15,7 +15,7 @@ use crate::pipeline::{self, Item};
 use crate::record::Payload;
 use crate::render::diff::{DiffRenderer, NOT_TICKET_STATES, TimelineTotals, Totals};
 use crate::settings::Settings;
-use crate::timeline::{Added, Finished, Hashes, State, Timelines};
+use crate::timeline::{Added, Finished, Prepared, State, Timelines};
 
 /// What one record contributes to `diff --timeline`, worked out on a
 /// pipeline thread.
@@ -23,7 +23,7 @@ enum TimelineOutcome {
     Bad(RecordError),
     Skipped(String),
     NoTicketId(Location),
-    State(String, State, Hashes),
+    State(Prepared),
 }
 
 /// `diff --timeline [FILE...]`: each ticket's states, in ticket order.
@@ -55,8 +55,7 @@ pub(super) fn timeline(
             None => TimelineOutcome::Skipped(event_type_name(&event).to_string()),
             Some((None, _)) => TimelineOutcome::NoTicketId(location),
             Some((Some(ticket_id), state)) => {
-                let hashes = keys.of(&ticket_id, state.event_id.as_deref());
-                TimelineOutcome::State(ticket_id, state, hashes)
+                TimelineOutcome::State(keys.prepare(ticket_id, state))
             }
         }
     };
@@ -72,21 +71,18 @@ pub(super) fn timeline(
                     "no event.object.ticket_id: left out of the timelines",
                 );
             }
-            TimelineOutcome::State(ticket_id, state, hashes) => {
-                let location = state.source.clone();
-                match timelines.add_hashed(&ticket_id, state, hashes) {
-                    Added::New => totals.events += 1,
-                    Added::Duplicate => totals.duplicates += 1,
-                    Added::Full => {
-                        if let Some(location) = location {
-                            report.error(&RecordError::new(
+            TimelineOutcome::State(event) => match timelines.add_prepared(&event) {
+                Added::New => totals.events += 1,
+                Added::Duplicate => totals.duplicates += 1,
+                Added::Full => {
+                    if let Some(location) = event.state.source {
+                        report.error(&RecordError::new(
                                 location,
                                 "left out of the timelines: 2^32 distinct events or tickets already kept",
                             ));
-                        }
                     }
                 }
-            }
+            },
         }
         Ok(())
     };
