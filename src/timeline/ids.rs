@@ -103,10 +103,14 @@ pub fn encode(id: &str, out: &mut Vec<u8>) {
 pub fn pack_hex(id: &str) -> Option<[u8; 16]> {
     let digits: &[u8; 32] = id.as_bytes().try_into().ok()?;
     let mut packed = [0u8; 16];
+    // No branch a digit: whether any was not one is looked at once.
+    let mut not_digits = 0;
     for (byte, pair) in packed.iter_mut().zip(digits.chunks_exact(2)) {
-        *byte = (hex(pair[0])? << 4) | hex(pair[1])?;
+        let (hi, lo) = (HEX[usize::from(pair[0])], HEX[usize::from(pair[1])]);
+        not_digits |= hi | lo;
+        *byte = (hi << 4) | (lo & 0x0f);
     }
-    Some(packed)
+    (not_digits < 16).then_some(packed)
 }
 
 /// The id [`encode`] stored.
@@ -128,17 +132,43 @@ pub fn decode_packed(packed: &[u8]) -> String {
     id
 }
 
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
+/// Each byte's value as a (lowercase) hex digit, or 0xff.
+const HEX: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut digit = 0;
+    while digit < 16 {
+        table[b"0123456789abcdef"[digit] as usize] = digit as u8;
+        digit += 1;
     }
+    table
+};
+
+fn hex(b: u8) -> Option<u8> {
+    let value = HEX[usize::from(b)];
+    (value < 16).then_some(value)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// pack_hex packs exactly the ids encode packs into 16 bytes, into
+        /// the same bytes.
+        #[test]
+        fn pack_hex_is_the_encoding_of_32_hex_digits(
+            id in prop_oneof!["[0-9a-f]{32}", "[0-9a-fA-F]{31,33}", "[0-9a-g/:`@F]{32}", ".{0,34}"],
+        ) {
+            let mut encoded = Vec::new();
+            encode(&id, &mut encoded);
+            let expected = match encoded.split_first() {
+                Some((&PACKED, packed)) => <[u8; 16]>::try_from(packed).ok(),
+                _ => None,
+            };
+            prop_assert_eq!(pack_hex(&id), expected);
+        }
+    }
 
     #[test]
     fn ids_round_trip_and_pack_hex() {

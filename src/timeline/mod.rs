@@ -19,8 +19,10 @@ mod finished;
 mod ids;
 mod packed;
 mod prepared;
+mod slots;
 mod state;
 mod store;
+mod tickets;
 
 use crate::event::CodeKind;
 

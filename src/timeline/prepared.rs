@@ -10,11 +10,12 @@ use std::hash::{BuildHasher, RandomState};
 use super::State;
 use super::ids::{PACKED, encode, pack_hex};
 
-/// The keyed hashes of an event's ticket and id.
+/// The keyed hashes of an event's ticket, and of its ticket and id
+/// together (so that one id in many tickets does not make one long probe).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Hashes {
     pub(super) ticket: u64,
-    pub(super) id: u64,
+    pub(super) event: u64,
 }
 
 /// A ticket id as a lookup compares it.
@@ -93,19 +94,26 @@ pub struct Prepared {
 pub struct Keys(pub(super) RandomState);
 
 impl Keys {
+    /// The hash of a ticket whose id is a number.
+    pub(super) fn number(&self, n: u64) -> u64 {
+        self.0.hash_one(n)
+    }
+
     pub fn prepare(&self, ticket_id: String, mut state: State) -> Prepared {
         let ticket = TicketKey::of(ticket_id);
         let id = state.event_id.take().map(|id| EventKey::of(&id));
+        let ticket_hash = match &ticket {
+            TicketKey::Number(n) => self.number(*n),
+            TicketKey::Text(text) => self.0.hash_one(text),
+        };
+        let event = match &id {
+            None => 0,
+            Some(EventKey::Packed(packed)) => self.0.hash_one((ticket_hash, packed)),
+            Some(EventKey::Encoded(encoded)) => self.0.hash_one((ticket_hash, encoded)),
+        };
         let hashes = Hashes {
-            ticket: match &ticket {
-                TicketKey::Number(n) => self.0.hash_one(n),
-                TicketKey::Text(text) => self.0.hash_one(text),
-            },
-            id: match &id {
-                None => 0,
-                Some(EventKey::Packed(packed)) => self.0.hash_one(packed),
-                Some(EventKey::Encoded(encoded)) => self.0.hash_one(encoded),
-            },
+            ticket: ticket_hash,
+            event,
         };
         Prepared {
             ticket,

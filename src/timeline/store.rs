@@ -3,32 +3,35 @@
 //!
 //! An event is packed into 48 bytes ([`Entry`]; the platform's 32-hex-digit
 //! id inside it, any other id in an arena), and repeated deliveries are
-//! found through one hash table of (index, hash) pairs, 8 bytes each.
-//! Ticket ids are kept once per ticket, with a count of their events; a
+//! found through one hash table of (index, hash) pairs, 8 bytes each
+//! ([`Slots`], whose lines the caller can fetch ahead of the lookup).
+//! Ticket ids are kept once per ticket ([`TicketIndex`]); a
 //! source (`FILE:LINE`) only when the report shows it (a table does, JSON
 //! does not). Nothing links a ticket's events while the input is read:
 //! [`Timelines::finish`] sorts their indices by ticket once, in one pass.
 
-use std::hash::{BuildHasher, RandomState};
+use std::hash::RandomState;
 use std::sync::Arc;
 
-use hashbrown::HashTable;
-
-use super::finished::{END, Finished, Ticket, TicketId};
+use super::finished::{END, Finished};
 use super::ids::Ids;
 use super::packed::{Chunked, Entry, IdAt, Wide};
-use super::prepared::{Keys, Prepared, TicketKey};
+use super::prepared::{Keys, Prepared};
+use super::slots::{Slots, spread};
+use super::tickets::TicketIndex;
 use super::{Added, State};
 
-/// A bucket of the table of distinct events: an index into the entries,
-/// and 32 bits of its hash, from which the table's hash is rebuilt when it
-/// grows (without reading the entry back).
-type Bucket = (u32, u32);
+/// A slot of the table of distinct events: 32 bits of the event's hash
+/// (its ticket and id), from which its place is found again when the
+/// table grows, and its index into the entries, plus one (never empty).
+fn seen_slot(tag: u32, index: u32) -> u64 {
+    (u64::from(tag) << 32) | (u64::from(index) + 1)
+}
 
-/// The table's hash from the 32 bits kept: spread over 64 bits, so that
-/// hashbrown's bucket index (low bits) and tag (high bits) both vary.
-fn spread(tag: u32) -> u64 {
-    u64::from(tag).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+/// The table of distinct events' hash of an event: from 32 bits of it.
+fn seen_hash(event: &Prepared) -> (u32, u64) {
+    let tag = (event.hashes.event >> 32) as u32;
+    (tag, spread(tag))
 }
 
 /// Collects states by ticket, in the order tickets are first seen.
@@ -37,14 +40,9 @@ pub struct Timelines {
     entries: Chunked<Entry>,
     ids: Ids,
     wide: Wide,
-    /// Distinct events by (ticket, id).
-    seen: HashTable<Bucket>,
-    tickets: Vec<Ticket>,
-    /// Tickets whose id is a number, by number: (number, index into
-    /// `tickets`), compared without reading the ticket.
-    numbers: HashTable<(u64, u32)>,
-    /// Other tickets by id: (index into `tickets`, hash).
-    ticket_index: HashTable<Bucket>,
+    /// Distinct events by (ticket, id): [`seen_slot`]s.
+    seen: Slots<u64>,
+    tickets: TicketIndex,
     /// The source of each entry, when kept: its file (in `files`) and line.
     sources: Option<(Chunked<u32>, Chunked<u64>)>,
     files: Vec<Arc<str>>,
@@ -65,10 +63,8 @@ impl Timelines {
             entries: Chunked::default(),
             ids: Ids::default(),
             wide: Wide::new(),
-            seen: HashTable::new(),
-            tickets: Vec::new(),
-            numbers: HashTable::new(),
-            ticket_index: HashTable::new(),
+            seen: Slots::default(),
+            tickets: TicketIndex::default(),
             sources: sources.then(Default::default),
             files: Vec::new(),
             keys: Keys(RandomState::new()),
@@ -93,26 +89,27 @@ impl Timelines {
             Ok(index) if index != END => index,
             _ => return Added::Full,
         };
-        let Some(ticket) = self.ticket(&event.ticket, event.hashes.ticket) else {
+        let Some(ticket) = self
+            .tickets
+            .intern(&event.ticket, event.hashes.ticket, &self.keys)
+        else {
             return Added::Full;
         };
-        // One ticket's id, not another's: the ticket is part of the key.
-        let tag = ((event.hashes.id >> 32) as u32) ^ ticket.wrapping_mul(0x9e37_79b9);
+        let (tag, hash) = seen_hash(event);
         let id = match &event.id {
             None => IdAt::None,
             Some(key) => {
                 let entries = &self.entries;
                 let ids = &self.ids;
-                let same = |&(i, t): &Bucket| {
-                    t == tag
+                // One ticket's id, not another's: the ticket is part of the key.
+                let same = |slot: u64| {
+                    slot >> 32 == u64::from(tag)
                         && entries
-                            .get(i as usize)
+                            .get((slot as u32).wrapping_sub(1) as usize)
                             .is_some_and(|e| e.ticket == ticket && e.has_key(key, ids))
                 };
-                if self.seen.find(spread(tag), same).is_some() {
-                    if let Some(t) = self.tickets.get_mut(ticket as usize) {
-                        t.duplicates += 1;
-                    }
+                if self.seen.find(hash, same).is_some() {
+                    self.tickets.duplicate(ticket);
                     return Added::Duplicate;
                 }
                 IdAt::store(key, &mut self.ids)
@@ -121,8 +118,8 @@ impl Timelines {
         self.entries
             .push(Entry::pack(&event.state, ticket, id, index, &mut self.wide));
         if id != IdAt::None {
-            self.seen
-                .insert_unique(spread(tag), (index, tag), |&(_, t)| spread(t));
+            let rehash = |slot: u64| spread((slot >> 32) as u32);
+            self.seen.insert(hash, seen_slot(tag, index), rehash);
         }
         if let Some((files, lines)) = &mut self.sources {
             let (file, line) = match &event.state.source {
@@ -135,49 +132,14 @@ impl Timelines {
         Added::New
     }
 
-    /// The index of a ticket, interned on first sight; `None` past 2^32 tickets.
-    fn ticket(&mut self, key: &TicketKey, hash: u64) -> Option<u32> {
-        let tag = (hash >> 32) as u32;
-        let tickets = &mut self.tickets;
-        let found = match key {
-            TicketKey::Number(n) => self
-                .numbers
-                .find(hash, |&(number, _)| number == *n)
-                .map(|&(_, i)| i),
-            TicketKey::Text(id) => self
-                .ticket_index
-                .find(spread(tag), |&(i, t)| {
-                    t == tag && tickets.get(i as usize).is_some_and(|t| t.id.is(id))
-                })
-                .map(|&(i, _)| i),
-        };
-        if found.is_some() {
-            return found;
+    /// Asks for the cache lines [`Timelines::add_prepared`] will read
+    /// first for `event`, so that they arrive while the events before it
+    /// are added.
+    pub fn prefetch(&self, event: &Prepared) {
+        self.tickets.prefetch(&event.ticket, event.hashes.ticket);
+        if event.id.is_some() {
+            self.seen.prefetch(seen_hash(event).1);
         }
-        let i = u32::try_from(tickets.len()).ok()?;
-        let id = match key {
-            TicketKey::Number(n) => TicketId::new(&n.to_string()),
-            TicketKey::Text(id) => TicketId::new(id),
-        };
-        tickets.push(Ticket {
-            id,
-            start: 0,
-            events: 0,
-            duplicates: 0,
-        });
-        match key {
-            TicketKey::Number(n) => {
-                // Rehashing needs the hash again: the number's, with the same keys.
-                let keys = &self.keys.0;
-                self.numbers
-                    .insert_unique(hash, (*n, i), |(n, _)| keys.hash_one(n));
-            }
-            TicketKey::Text(_) => {
-                self.ticket_index
-                    .insert_unique(spread(tag), (i, tag), |&(_, t)| spread(t));
-            }
-        }
-        Some(i)
     }
 
     pub fn tickets(&self) -> usize {
@@ -196,14 +158,13 @@ impl Timelines {
             ids,
             wide,
             seen,
-            mut tickets,
-            numbers,
-            ticket_index,
+            tickets,
             sources,
             files,
             ..
         } = self;
-        drop((seen, numbers, ticket_index));
+        drop(seen);
+        let mut tickets = tickets.into_tickets();
         for entry in entries.iter() {
             if let Some(t) = tickets.get_mut(entry.ticket as usize) {
                 // At most one per entry, and there are fewer than END.

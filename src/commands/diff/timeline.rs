@@ -2,6 +2,7 @@
 //! the events; the main thread keeps each distinct one; once the input has
 //! ended, workers build (and, as JSON, write) the timelines.
 
+use std::collections::VecDeque;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -60,33 +61,26 @@ pub(super) fn timeline(
         }
     };
     let mut totals = TimelineTotals::default();
+    // Each event waits for AHEAD more before it is kept: the table lines
+    // its lookups read are asked for when it arrives (cache misses, the
+    // tables being larger than a core's cache), and are there by then.
+    let mut waiting = VecDeque::with_capacity(AHEAD + 1);
     let consume = |_: &[u8], outcome: TimelineOutcome| -> anyhow::Result<()> {
-        match outcome {
-            TimelineOutcome::Bad(e) => report.error(&e),
-            TimelineOutcome::Skipped(event_type) => totals.skipped.add(&event_type),
-            TimelineOutcome::NoTicketId(location) => {
-                totals.without_ticket_id += 1;
-                report.warning(
-                    &location,
-                    "no event.object.ticket_id: left out of the timelines",
-                );
-            }
-            TimelineOutcome::State(event) => match timelines.add_prepared(&event) {
-                Added::New => totals.events += 1,
-                Added::Duplicate => totals.duplicates += 1,
-                Added::Full => {
-                    if let Some(location) = event.state.source {
-                        report.error(&RecordError::new(
-                                location,
-                                "left out of the timelines: 2^32 distinct events or tickets already kept",
-                            ));
-                    }
-                }
-            },
+        if let TimelineOutcome::State(event) = &outcome {
+            timelines.prefetch(event);
+        }
+        waiting.push_back(outcome);
+        if waiting.len() > AHEAD
+            && let Some(outcome) = waiting.pop_front()
+        {
+            keep(outcome, &mut timelines, &mut totals, report);
         }
         Ok(())
     };
     each_record(files, settings, work, consume)?;
+    for outcome in waiting {
+        keep(outcome, &mut timelines, &mut totals, report);
+    }
     totals.tickets = timelines.tickets();
     write_timelines(
         timelines.finish(),
@@ -99,6 +93,42 @@ pub(super) fn timeline(
     render.finish(out, &Totals::Timeline(&totals))?;
     note_skipped(settings, &totals.skipped, NOT_TICKET_STATES);
     Ok(ExitStatus::Success)
+}
+
+/// How many events the consumer has asked for the table lines of, ahead
+/// of the one it keeps.
+const AHEAD: usize = 8;
+
+/// What one record's outcome does to the timelines and the totals.
+fn keep(
+    outcome: TimelineOutcome,
+    timelines: &mut Timelines,
+    totals: &mut TimelineTotals,
+    report: &mut Reporter,
+) {
+    match outcome {
+        TimelineOutcome::Bad(e) => report.error(&e),
+        TimelineOutcome::Skipped(event_type) => totals.skipped.add(&event_type),
+        TimelineOutcome::NoTicketId(location) => {
+            totals.without_ticket_id += 1;
+            report.warning(
+                &location,
+                "no event.object.ticket_id: left out of the timelines",
+            );
+        }
+        TimelineOutcome::State(event) => match timelines.add_prepared(&event) {
+            Added::New => totals.events += 1,
+            Added::Duplicate => totals.duplicates += 1,
+            Added::Full => {
+                if let Some(location) = event.state.source {
+                    report.error(&RecordError::new(
+                        location,
+                        "left out of the timelines: 2^32 distinct events or tickets already kept",
+                    ));
+                }
+            }
+        },
+    }
 }
 
 /// Tickets per batch once the input has ended: a ticket's timeline is

@@ -1,0 +1,150 @@
+//! [`Slots`]: the hash table behind the timelines' two lookups (tickets by
+//! number, distinct events by id). Open addressing with linear probing,
+//! at most five eighths full: a lookup reads the slots from where the hash
+//! points, usually one cache line, and that line is known from the hash
+//! alone, so the caller can fetch it ahead of time ([`Slots::prefetch`])
+//! while it handles the events before. (hashbrown keeps its control bytes
+//! apart from its buckets: two cache misses a lookup, neither of which can
+//! be asked for early through its API.)
+//!
+//! The hashes are keyed, random per run, so no input can make a probe long.
+
+/// A table's hash from the 32 bits of it a slot keeps, spread over 64
+/// bits (so that a hashbrown table's bucket index, from the low bits, and
+/// its tag, from the high bits, both vary).
+pub(super) fn spread(tag: u32) -> u64 {
+    u64::from(tag).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// A slot's value; [`Slot::EMPTY`] marks a free slot and is never stored.
+pub(super) trait Slot: Copy + Eq {
+    const EMPTY: Self;
+}
+
+impl Slot for u64 {
+    const EMPTY: u64 = 0;
+}
+
+impl Slot for (u64, u32) {
+    const EMPTY: (u64, u32) = (0, 0);
+}
+
+#[derive(Debug)]
+pub(super) struct Slots<T> {
+    slots: Box<[T]>,
+    len: usize,
+}
+
+impl<T: Slot> Default for Slots<T> {
+    fn default() -> Self {
+        Slots {
+            slots: Box::default(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Slot> Slots<T> {
+    /// Where the probe for `hash` starts (the table is not empty).
+    fn start(&self, hash: u64) -> usize {
+        ((hash ^ (hash >> 32)) as usize) & (self.slots.len().wrapping_sub(1))
+    }
+
+    /// Asks for the cache line a lookup of `hash` will read first.
+    pub(super) fn prefetch(&self, hash: u64) {
+        if self.slots.is_empty() {
+            return;
+        }
+        #[cfg(target_arch = "x86_64")]
+        if let Some(slot) = self.slots.get(self.start(hash)) {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            // SAFETY: a prefetch only hints the cache: it reads nothing
+            // into the program and cannot fault, and the address is a
+            // slot's anyway.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(slot).cast::<i8>()) }
+        }
+    }
+
+    /// The first slot from `hash`'s probe that `is` accepts.
+    pub(super) fn find(&self, hash: u64, mut is: impl FnMut(T) -> bool) -> Option<T> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = self.start(hash);
+        // Never full: an empty slot ends every probe.
+        loop {
+            let slot = *self.slots.get(at)?;
+            if slot == T::EMPTY {
+                return None;
+            }
+            if is(slot) {
+                return Some(slot);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Stores `slot` (not [`Slot::EMPTY`]) under `hash`; `rehash` gives a
+    /// stored slot's hash back when the table grows.
+    pub(super) fn insert(&mut self, hash: u64, slot: T, rehash: impl Fn(T) -> u64) {
+        if (self.len + 1) * 8 > self.slots.len() * 5 {
+            let size = (self.slots.len() * 2).max(16);
+            let old = std::mem::replace(&mut self.slots, vec![T::EMPTY; size].into_boxed_slice());
+            for &slot in old.iter().filter(|&&s| s != T::EMPTY) {
+                self.place(rehash(slot), slot);
+            }
+        }
+        self.place(hash, slot);
+        self.len += 1;
+    }
+
+    fn place(&mut self, hash: u64, slot: T) {
+        let mask = self.slots.len() - 1;
+        let mut at = self.start(hash);
+        while let Some(free) = self.slots.get_mut(at) {
+            if *free == T::EMPTY {
+                *free = slot;
+                return;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+    use std::collections::hash_map::Entry;
+
+    proptest! {
+        /// What a map finds, the slots find, whatever the values (few
+        /// distinct hashes, so that probes run into each other and wrap).
+        #[test]
+        fn slots_find_what_a_map_finds(
+            values in proptest::collection::vec(1u64..2000, 0..300),
+            missing in proptest::collection::vec(2000u64..4000, 0..20),
+        ) {
+            let hash = |v: u64| (v % 37).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            let mut slots = Slots::<(u64, u32)>::default();
+            let mut map = HashMap::new();
+            for (i, &v) in (1u32..).zip(&values) {
+                if let Entry::Vacant(new) = map.entry(v) {
+                    new.insert(i);
+                    slots.insert(hash(v), (v, i), |(v, _)| hash(v));
+                }
+            }
+            for (&v, &i) in &map {
+                slots.prefetch(hash(v));
+                prop_assert_eq!(slots.find(hash(v), |(w, _)| w == v), Some((v, i)));
+            }
+            for v in missing {
+                prop_assert_eq!(slots.find(hash(v), |(w, _)| w == v), None);
+            }
+            prop_assert_eq!(slots.len, map.len());
+            prop_assert!(slots.len * 8 <= slots.slots.len() * 5);
+        }
+    }
+}
