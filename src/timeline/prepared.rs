@@ -8,7 +8,7 @@
 use std::hash::{BuildHasher, RandomState};
 
 use super::State;
-use super::ids::{PACKED, encode, pack_hex};
+use super::ids::{encode, pack_hex};
 
 /// The keyed hashes of an event's ticket, and of its ticket and id
 /// together (so that one id in many tickets does not make one long probe).
@@ -63,17 +63,11 @@ impl EventKey {
         if let Some(packed) = pack_hex(id) {
             return EventKey::Packed(packed);
         }
+        // pack_hex takes every id that encode packs into 16 bytes (a
+        // property test in ids.rs), so no id is ever kept both ways.
         let mut encoded = Vec::new();
         encode(id, &mut encoded);
-        // Not reached (pack_hex takes every id that packs into 16 bytes),
-        // but an entry must hold such an id in place, whoever encoded it.
-        match encoded.split_first() {
-            Some((&PACKED, packed)) => match packed.try_into() {
-                Ok(packed) => EventKey::Packed(packed),
-                Err(_) => EventKey::Encoded(encoded),
-            },
-            _ => EventKey::Encoded(encoded),
-        }
+        EventKey::Encoded(encoded)
     }
 }
 

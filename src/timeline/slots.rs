@@ -1,5 +1,5 @@
-//! [`Slots`]: the hash table behind the timelines' two lookups (tickets by
-//! number, distinct events by id). Open addressing with linear probing,
+//! [`Slots`]: the hash table behind the timelines' lookups (tickets by
+//! number or by id, distinct events by ticket and id). Open addressing with linear probing,
 //! at most three quarters full (as much memory as hashbrown's seven
 //! eighths with its control bytes): a lookup reads the slots from where
 //! the hash points, one or two cache lines, known from the hash alone, so
@@ -10,10 +10,9 @@
 //!
 //! The hashes are keyed, random per run, so no input can make a probe long.
 
-/// A table's hash from the 32 bits of it a slot keeps, spread over 64
-/// bits (so that a hashbrown table's bucket index, from the low bits, and
-/// its tag, from the high bits, both vary).
-pub(super) fn spread(tag: u32) -> u64 {
+/// A table's hash from the 32 bits of it a slot keeps ([`Slots::find_index`]),
+/// spread over 64 bits.
+fn spread(tag: u32) -> u64 {
     u64::from(tag).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
@@ -118,6 +117,33 @@ impl<T: Slot> Slots<T> {
             }
             at = (at + 1) & mask;
         }
+    }
+}
+
+/// A table of indices into a list kept elsewhere, found by their key's
+/// hash: a slot keeps 32 bits of the hash (its tag), from which its place
+/// is found again when the table grows without reading the list, and the
+/// index plus one (so that no slot is empty). Indices are below
+/// `u32::MAX`.
+impl Slots<u64> {
+    /// Asks for the cache lines a lookup of `tag` will read first.
+    pub(super) fn prefetch_tag(&self, tag: u32) {
+        self.prefetch(spread(tag));
+    }
+
+    /// The first index stored under `tag` that `is` accepts.
+    pub(super) fn find_index(&self, tag: u32, mut is: impl FnMut(u32) -> bool) -> Option<u32> {
+        let index = |slot: u64| (slot as u32).wrapping_sub(1);
+        self.find(spread(tag), |slot| {
+            (slot >> 32) as u32 == tag && is(index(slot))
+        })
+        .map(index)
+    }
+
+    /// Stores `index` under `tag`.
+    pub(super) fn insert_index(&mut self, tag: u32, index: u32) {
+        let slot = (u64::from(tag) << 32) | (u64::from(index) + 1);
+        self.insert(spread(tag), slot, |slot| spread((slot >> 32) as u32));
     }
 }
 

@@ -17,21 +17,14 @@ use super::finished::{END, Finished};
 use super::ids::Ids;
 use super::packed::{Chunked, Entry, IdAt, Wide};
 use super::prepared::{Keys, Prepared};
-use super::slots::{Slots, spread};
+use super::slots::Slots;
 use super::tickets::TicketIndex;
 use super::{Added, State};
 
-/// A slot of the table of distinct events: 32 bits of the event's hash
-/// (its ticket and id), from which its place is found again when the
-/// table grows, and its index into the entries, plus one (never empty).
-fn seen_slot(tag: u32, index: u32) -> u64 {
-    (u64::from(tag) << 32) | (u64::from(index) + 1)
-}
-
-/// The table of distinct events' hash of an event: from 32 bits of it.
-fn seen_hash(event: &Prepared) -> (u32, u64) {
-    let tag = (event.hashes.event >> 32) as u32;
-    (tag, spread(tag))
+/// The 32 bits of an event's hash (its ticket and id) that the table of
+/// distinct events keeps.
+fn seen_tag(event: &Prepared) -> u32 {
+    (event.hashes.event >> 32) as u32
 }
 
 /// Collects states by ticket, in the order tickets are first seen.
@@ -40,7 +33,7 @@ pub struct Timelines {
     entries: Chunked<Entry>,
     ids: Ids,
     wide: Wide,
-    /// Distinct events by (ticket, id): [`seen_slot`]s.
+    /// Distinct events by (ticket, id): their indices into `entries`.
     seen: Slots<u64>,
     tickets: TicketIndex,
     /// The source of each entry, when kept: its file (in `files`) and line.
@@ -95,20 +88,19 @@ impl Timelines {
         else {
             return Added::Full;
         };
-        let (tag, hash) = seen_hash(event);
+        let tag = seen_tag(event);
         let id = match &event.id {
             None => IdAt::None,
             Some(key) => {
                 let entries = &self.entries;
                 let ids = &self.ids;
                 // One ticket's id, not another's: the ticket is part of the key.
-                let same = |slot: u64| {
-                    slot >> 32 == u64::from(tag)
-                        && entries
-                            .get((slot as u32).wrapping_sub(1) as usize)
-                            .is_some_and(|e| e.ticket == ticket && e.has_key(key, ids))
+                let same = |i: u32| {
+                    entries
+                        .get(i as usize)
+                        .is_some_and(|e| e.ticket == ticket && e.has_key(key, ids))
                 };
-                if self.seen.find(hash, same).is_some() {
+                if self.seen.find_index(tag, same).is_some() {
                     self.tickets.duplicate(ticket);
                     return Added::Duplicate;
                 }
@@ -118,8 +110,7 @@ impl Timelines {
         self.entries
             .push(Entry::pack(&event.state, ticket, id, index, &mut self.wide));
         if id != IdAt::None {
-            let rehash = |slot: u64| spread((slot >> 32) as u32);
-            self.seen.insert(hash, seen_slot(tag, index), rehash);
+            self.seen.insert_index(tag, index);
         }
         if let Some((files, lines)) = &mut self.sources {
             let (file, line) = match &event.state.source {
@@ -138,7 +129,7 @@ impl Timelines {
     pub fn prefetch(&self, event: &Prepared) {
         self.tickets.prefetch(&event.ticket, event.hashes.ticket);
         if event.id.is_some() {
-            self.seen.prefetch(seen_hash(event).1);
+            self.seen.prefetch_tag(seen_tag(event));
         }
     }
 

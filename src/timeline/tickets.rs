@@ -3,16 +3,14 @@
 //! is a number is found by comparing numbers in the table itself; any
 //! other through its index, by comparing the ticket's id.
 
-use hashbrown::HashTable;
-
 use super::finished::{END, Ticket, TicketId};
 use super::prepared::{Keys, TicketKey};
-use super::slots::{Slots, spread};
+use super::slots::Slots;
 
-/// A bucket of the table of other tickets: an index into the tickets,
-/// and 32 bits of its hash, from which the table's hash is rebuilt when it
-/// grows (without reading the ticket back).
-type Bucket = (u32, u32);
+/// The 32 bits of a text ticket id's hash that its table keeps.
+fn tag(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
 
 #[derive(Debug, Default)]
 pub(super) struct TicketIndex {
@@ -20,8 +18,8 @@ pub(super) struct TicketIndex {
     /// Tickets whose id is a number, by number: (number, index into
     /// `tickets` plus one).
     numbers: Slots<(u64, u32)>,
-    /// Other tickets by id.
-    others: HashTable<Bucket>,
+    /// Other tickets by id: their indices into `tickets`.
+    others: Slots<u64>,
 }
 
 impl TicketIndex {
@@ -29,30 +27,26 @@ impl TicketIndex {
         self.tickets.len()
     }
 
-    /// Asks for the cache line a lookup of `key` reads first (for a
-    /// number; any other id is rare enough to be looked up as it comes).
+    /// Asks for the cache lines a lookup of `key` reads first.
     pub(super) fn prefetch(&self, key: &TicketKey, hash: u64) {
-        if let TicketKey::Number(_) = key {
-            self.numbers.prefetch(hash);
+        match key {
+            TicketKey::Number(_) => self.numbers.prefetch(hash),
+            TicketKey::Text(_) => self.others.prefetch_tag(tag(hash)),
         }
     }
 
     /// The index of a ticket, kept on first sight; `None` past 2^32
     /// tickets. `hash` is what `keys` gave for the ticket.
     pub(super) fn intern(&mut self, key: &TicketKey, hash: u64, keys: &Keys) -> Option<u32> {
-        let tag = (hash >> 32) as u32;
         let tickets = &self.tickets;
         let found = match key {
             TicketKey::Number(n) => self
                 .numbers
                 .find(hash, |(number, _)| number == *n)
                 .map(|(_, i)| i.wrapping_sub(1)),
-            TicketKey::Text(id) => self
-                .others
-                .find(spread(tag), |&(i, t)| {
-                    t == tag && tickets.get(i as usize).is_some_and(|t| t.id.is(id))
-                })
-                .map(|&(i, _)| i),
+            TicketKey::Text(id) => self.others.find_index(tag(hash), |i| {
+                tickets.get(i as usize).is_some_and(|t| t.id.is(id))
+            }),
         };
         if found.is_some() {
             return found;
@@ -73,10 +67,7 @@ impl TicketIndex {
                 self.numbers
                     .insert(hash, (*n, i + 1), |(n, _)| keys.number(n));
             }
-            TicketKey::Text(_) => {
-                self.others
-                    .insert_unique(spread(tag), (i, tag), |&(_, t)| spread(t));
-            }
+            TicketKey::Text(_) => self.others.insert_index(tag(hash), i),
         }
         Some(i)
     }
