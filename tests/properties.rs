@@ -20,6 +20,49 @@ proptest! {
         prop_assert_eq!(crypto::decrypt_raw(&key, raw).unwrap(), plaintext);
     }
 
+    /// `decrypt` decodes the IV and the ciphertext apart (so that the
+    /// plaintext needs no move): it gives what decoding the text whole and
+    /// decrypting that gives, the same plaintext or the same error, for
+    /// encryptions of any length (a short IV or ciphertext included) and
+    /// the same with one character replaced, inserted or removed.
+    #[test]
+    fn decrypt_decodes_apart_as_it_decodes_whole(
+        key in "\\PC{1,16}",
+        plaintext in proptest::collection::vec(any::<u8>(), 0..100),
+        cut in 0usize..80,
+        edit in 0u8..5,
+        at in any::<prop::sample::Index>(),
+        with in prop::sample::select(b"AQgw+/=9z_- \n.\x00".to_vec()),
+    ) {
+        use base64::Engine as _;
+        let key = Secret::new(key);
+        let encrypted = crypto::encrypt(&key, &plaintext, Some([7; 16])).unwrap();
+        let mut raw = crypto::decode_base64(&encrypted).unwrap();
+        // Shortened (or kept whole): every length around the split at 18 bytes.
+        if edit == 4 {
+            raw.truncate(cut);
+        }
+        let mut text = base64::engine::general_purpose::STANDARD.encode(&raw).into_bytes();
+        if !text.is_empty() {
+            let i = at.index(text.len());
+            match edit {
+                0 => text[i] = with,
+                1 => text.insert(i, with),
+                2 => { text.remove(i); }
+                _ => {}
+            }
+        }
+        let text = String::from_utf8(text).unwrap();
+        let whole = crypto::decode_base64(&text)
+            .and_then(|raw| crypto::decrypt_raw(&key, raw))
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|e| crypto::DecryptError::NotUtf8 {
+                    offset: e.utf8_error().valid_up_to(),
+                })
+            });
+        prop_assert_eq!(crypto::decrypt(&key, &text), whole, "{:?}", text);
+    }
+
     /// The fast base64 path accepts exactly what the `base64` crate's
     /// strict decoder accepts, with the same bytes: valid encodings, and
     /// the same with one character replaced, inserted or removed (bad

@@ -39,13 +39,24 @@ fuzz_target!(|data: &[u8]| {
         assert_no_key(&e.to_string(), &key_text);
     }
     let text = String::from_utf8_lossy(input);
-    match crypto::decrypt(&key, &text) {
+    let decrypted = crypto::decrypt(&key, &text);
+    match &decrypted {
         Ok(plaintext) => assert!(plaintext.len() + 16 <= text.len()),
         Err(e) => {
             assert_no_key(&e.to_string(), &key_text);
             assert_no_key(&format!("{e:?}"), &key_text);
         }
     }
+    // `decrypt` decodes the IV and the ciphertext apart; the general way
+    // decodes the text whole: the same plaintext or the same error.
+    let whole = crypto::decode_base64(&text)
+        .and_then(|raw| crypto::decrypt_raw(&key, raw))
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| crypto::DecryptError::NotUtf8 {
+                offset: e.utf8_error().valid_up_to(),
+            })
+        });
+    assert_eq!(decrypted, whole);
     if let Ok(raw) = crypto::decode_base64(&text) {
         assert!(raw.len() <= text.len());
     }
