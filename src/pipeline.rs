@@ -126,10 +126,12 @@ where
     }
     std::thread::scope(|scope| {
         let mut to_workers: Vec<SyncSender<Vec<S::Item>>> = Vec::with_capacity(threads);
+        let mut spent: Vec<SyncSender<Vec<u8>>> = Vec::with_capacity(threads);
         let mut from_workers: Vec<Receiver<Done<R>>> = Vec::with_capacity(threads);
         for _ in 0..threads {
             let (batch_tx, batch_rx) = sync_channel::<Vec<S::Item>>(PER_WORKER);
             let (result_tx, result_rx) = sync_channel::<Done<R>>(PER_WORKER);
+            let (spent_tx, spent_rx) = sync_channel::<Vec<u8>>(PER_WORKER + 1);
             let work = &work;
             let started = std::thread::Builder::new().spawn_scoped(scope, move || {
                 // Room for the most a batch has written, and an eighth
@@ -137,7 +139,18 @@ where
                 // not by copies.
                 let mut room: usize = 0;
                 for batch in batch_rx {
-                    let mut bytes = Vec::with_capacity((room + room / 8).min(MAX_ROOM));
+                    // A buffer this worker filled before, written out and
+                    // handed back: large outputs are not allocated on this
+                    // thread and freed on another, which left the
+                    // allocator holding freed pages (parse's tables peaked
+                    // anywhere from 19 to 30 MiB).
+                    let mut bytes = match spent_rx.try_recv() {
+                        Ok(mut bytes) => {
+                            bytes.clear();
+                            bytes
+                        }
+                        Err(_) => Vec::with_capacity((room + room / 8).min(MAX_ROOM)),
+                    };
                     let results = batch
                         .into_iter()
                         .map(|item| {
@@ -156,6 +169,7 @@ where
             }
             to_workers.push(batch_tx);
             from_workers.push(result_rx);
+            spent.push(spent_tx);
         }
         let workers = to_workers.len();
         if workers == 0 {
@@ -170,12 +184,15 @@ where
         let (mut sent, mut consumed) = (0usize, 0usize);
         let mut next = Some(first);
         let mut ended = false;
-        let mut consume_done = |done: Done<R>| -> anyhow::Result<()> {
+        let mut consume_done = |done: Done<R>, worker: usize| -> anyhow::Result<()> {
             let mut start = 0;
             for (end, result) in done.results {
                 consume(done.bytes.get(start..end).unwrap_or_default(), result)?;
                 start = end;
             }
+            // Back to the worker that filled it; dropped here if it has
+            // enough.
+            let _ = spent[worker].try_send(done.bytes);
             Ok(())
         };
         loop {
@@ -197,7 +214,7 @@ where
                 while consumed < sent {
                     match from_workers[consumed % workers].try_recv() {
                         Ok(done) => {
-                            consume_done(done)?;
+                            consume_done(done, consumed % workers)?;
                             consumed += 1;
                         }
                         Err(_) => break,
@@ -212,7 +229,7 @@ where
             let Ok(done) = from_workers[consumed % workers].recv() else {
                 return Ok(());
             };
-            consume_done(done)?;
+            consume_done(done, consumed % workers)?;
             consumed += 1;
         }
     })
