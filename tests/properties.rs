@@ -42,17 +42,7 @@ proptest! {
         if edit == 4 {
             raw.truncate(cut);
         }
-        let mut text = base64::engine::general_purpose::STANDARD.encode(&raw).into_bytes();
-        if !text.is_empty() {
-            let i = at.index(text.len());
-            match edit {
-                0 => text[i] = with,
-                1 => text.insert(i, with),
-                2 => { text.remove(i); }
-                _ => {}
-            }
-        }
-        let text = String::from_utf8(text).unwrap();
+        let text = edited(base64::engine::general_purpose::STANDARD.encode(&raw), edit, at, with);
         let whole = crypto::decode_base64(&text)
             .and_then(|raw| crypto::decrypt_raw(&key, raw))
             .and_then(|bytes| {
@@ -75,21 +65,29 @@ proptest! {
         with in prop::sample::select(b"AQgw+/=9z_- \n\r.\x00".to_vec()),
     ) {
         use base64::Engine as _;
-        let mut text = base64::engine::general_purpose::STANDARD.encode(&bytes).into_bytes();
-        if !text.is_empty() {
-            let i = at.index(text.len());
-            match edit {
-                0 => text[i] = with,
-                1 => text.insert(i, with),
-                2 => { text.remove(i); }
-                _ => {}
-            }
-        }
-        let text = String::from_utf8(text).unwrap();
+        let text = edited(base64::engine::general_purpose::STANDARD.encode(&bytes), edit, at, with);
         let ours = crypto::decode_base64(&text).ok();
         let theirs = base64::engine::general_purpose::STANDARD.decode(&text).ok();
         prop_assert_eq!(ours, theirs, "{:?}", text);
     }
+}
+
+/// `text` with one character replaced (`edit` 0), inserted (1) or removed
+/// (2) at `at`, or as it is.
+fn edited(text: String, edit: u8, at: prop::sample::Index, with: u8) -> String {
+    let mut text = text.into_bytes();
+    if !text.is_empty() {
+        let i = at.index(text.len());
+        match edit {
+            0 => text[i] = with,
+            1 => text.insert(i, with),
+            2 => {
+                text.remove(i);
+            }
+            _ => {}
+        }
+    }
+    String::from_utf8(text).unwrap()
 }
 
 fn verify_signature(
