@@ -191,8 +191,12 @@ where
                 start = end;
             }
             // Back to the worker that filled it; dropped here if it has
-            // enough.
-            let _ = spent[worker].try_send(done.bytes);
+            // enough, or if it is larger than a worker sets aside, so that
+            // one batch of huge records does not leave its worker holding
+            // as much for every batch after it.
+            if done.bytes.capacity() <= MAX_ROOM {
+                let _ = spent[worker].try_send(done.bytes);
+            }
             Ok(())
         };
         loop {
