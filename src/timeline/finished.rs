@@ -114,8 +114,7 @@ impl Finished {
             .filter_map(|&at| Some((at, *self.entries.get(at as usize)?)))
             .collect();
         let mut states = Vec::with_capacity(entries.len());
-        for (at, entry) in &entries {
-            let at = *at;
+        for (at, entry) in entries {
             let mut state = entry.unpack(at, &self.wide);
             state.event_id = entry.event_id(&self.ids);
             state.source = self.sources.as_ref().and_then(|(f, l)| {

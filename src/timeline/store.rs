@@ -3,8 +3,8 @@
 //!
 //! An event is packed into 48 bytes ([`Entry`]; the platform's 32-hex-digit
 //! id inside it, any other id in an arena), and repeated deliveries are
-//! found through one hash table of (index, hash) pairs, 8 bytes each
-//! ([`Slots`], whose lines the caller can fetch ahead of the lookup).
+//! found through one hash table of (32 bits of hash, index) pairs, 8 bytes
+//! each ([`Slots`], whose lines the caller can fetch ahead of the lookup).
 //! Ticket ids are kept once per ticket ([`TicketIndex`]); a
 //! source (`FILE:LINE`) only when the report shows it (a table does, JSON
 //! does not). Nothing links a ticket's events while the input is read:
